@@ -33,6 +33,7 @@
 
 #![deny(missing_docs)]
 
+pub mod ingest;
 mod model;
 pub mod props;
 

@@ -183,9 +183,7 @@ impl EdgeKind {
     /// Whether effective access flows along edges of this kind.
     pub fn grants_access(&self) -> bool {
         match self {
-            EdgeKind::MemberOf | EdgeKind::HasRole | EdgeKind::Grant | EdgeKind::OnResource => {
-                true
-            }
+            EdgeKind::MemberOf | EdgeKind::HasRole | EdgeKind::Grant | EdgeKind::OnResource => true,
             EdgeKind::Owns | EdgeKind::Correlation | EdgeKind::Manager | EdgeKind::InSystem => {
                 false
             }
