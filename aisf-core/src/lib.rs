@@ -33,8 +33,11 @@
 
 #![deny(missing_docs)]
 
+pub mod correlate;
 pub mod ingest;
 mod model;
+pub mod policy;
 pub mod props;
+pub mod synth;
 
 pub use model::{DuplicateNode, Edge, EdgeKind, Graph, Node, NodeKind, Props, Value};

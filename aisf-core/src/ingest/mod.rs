@@ -8,6 +8,17 @@
 
 use std::fmt;
 
+pub mod aws;
+pub mod csv_bundle;
+pub mod detect;
+pub mod entra;
+pub mod google;
+pub mod ldif;
+pub mod okta;
+pub mod opengraph;
+pub mod scim;
+pub mod sharphound;
+
 use serde::Serialize;
 
 use crate::{Edge, Graph, Node, NodeKind, Value};

@@ -1,0 +1,1 @@
+//! Correlation of accounts to persons (being written).

@@ -1,0 +1,1 @@
+//! Reader: aws (being written).

@@ -1,0 +1,1 @@
+//! Reader: csv_bundle (being written).

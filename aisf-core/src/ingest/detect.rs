@@ -1,0 +1,1 @@
+//! Reader: detect (being written).

@@ -1,0 +1,1 @@
+//! Reader: entra (being written).

@@ -1,0 +1,1 @@
+//! Reader: google (being written).

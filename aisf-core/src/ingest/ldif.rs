@@ -1,0 +1,1 @@
+//! Reader: ldif (being written).

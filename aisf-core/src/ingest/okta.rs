@@ -1,0 +1,1 @@
+//! Reader: okta (being written).

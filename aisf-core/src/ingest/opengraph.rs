@@ -1,0 +1,1 @@
+//! Reader: opengraph (being written).

@@ -1,0 +1,1 @@
+//! Reader: scim (being written).

@@ -1,0 +1,1 @@
+//! The governance policy: expected state (being written).

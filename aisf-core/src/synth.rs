@@ -1,0 +1,1 @@
+//! Deterministic synthetic organisations (being written).
