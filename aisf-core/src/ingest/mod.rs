@@ -64,6 +64,44 @@ impl fmt::Display for Place {
     }
 }
 
+/// Bounds that keep hostile inputs from exhausting memory or the stack.
+///
+/// Every reader checks the ones that apply to it and reports a breach as
+/// [`IngestError::Limit`] naming the place.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Deepest JSON nesting accepted.
+    pub max_depth: usize,
+    /// Longest line accepted in line-oriented formats, in bytes.
+    pub max_line: usize,
+    /// Largest single input (file or zip entry, after decompression), in bytes.
+    pub max_input: u64,
+    /// Largest ratio of decompressed to compressed size for a zip entry.
+    pub max_zip_ratio: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_depth: 128,
+            max_line: 16 << 20,
+            max_input: 8 << 30,
+            max_zip_ratio: 200,
+        }
+    }
+}
+
+/// What every reader is told besides its input.
+#[derive(Clone, Debug, Default)]
+pub struct ReadOptions {
+    /// The system the records belong to, where the format does not say
+    /// (a SCIM endpoint, an Okta org); readers fall back to a name derived
+    /// from the format and file.
+    pub system: Option<String>,
+    /// Bounds on hostile inputs.
+    pub limits: Limits,
+}
+
 /// How a reader treats a record it cannot use.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub enum Mode {
