@@ -1,3 +1,6 @@
+// NOTE TO AGENTS WORKING IN THIS CHECKOUT: several agents share it. Read /tmp/common.md first
+// and follow it (commit only your own paths; never git add -A / stash / reset / checkout).
+
 //! Reading exports from real systems into one [`Graph`].
 //!
 //! Each reader turns one source format into nodes and edges of the shared
@@ -8,11 +11,14 @@
 
 use std::fmt;
 
+pub mod archive;
 pub mod aws;
 pub mod csv_bundle;
+mod dates;
 pub mod detect;
 pub mod entra;
 pub mod google;
+mod json_support;
 pub mod ldif;
 pub mod okta;
 pub mod opengraph;
@@ -460,4 +466,52 @@ mod tests {
         let (_, report) = sink.finish();
         assert_eq!(report.unresolved, vec!["a".to_string(), "b".to_string()]);
     }
+}
+
+impl Sink {
+    /// Starts a source whose format is not known (an input no reader
+    /// recognises, a refused archive entry), so that its skip is counted
+    /// against it.
+    pub fn begin_unrecognised(&mut self, file: impl Into<String>) {
+        self.report.sources.push(SourceReport {
+            file: file.into(),
+            format: "unknown".to_string(),
+            ..SourceReport::default()
+        });
+    }
+}
+
+/// Reads files and folders into one graph.
+///
+/// Folders are walked recursively in name order, so that runs are
+/// repeatable; the bundle files of a folder (`persons.csv`,
+/// `accounts.csv`...) are read together as one bundle; zip archives are
+/// opened and their `.json` entries read (see [`archive`]); every other file
+/// goes to the reader [`detect::detect`] names for it.
+///
+/// ```no_run
+/// use std::path::PathBuf;
+/// use aisf_core::ingest::{Mode, ReadOptions, ingest_paths};
+///
+/// let (graph, report) =
+///     ingest_paths(&[PathBuf::from("exports/")], &ReadOptions::default(), Mode::Lenient)?;
+/// println!("{} nodes from {} sources", graph.node_count(), report.sources.len());
+/// # Ok::<(), aisf_core::ingest::IngestError>(())
+/// ```
+///
+/// # Errors
+///
+/// [`IngestError::Io`] naming a file or folder that cannot be read;
+/// [`IngestError::UnknownFormat`] for a file no reader recognises in strict
+/// mode (in lenient mode it is a counted skip); whatever a reader returns.
+pub fn ingest_paths(
+    paths: &[std::path::PathBuf],
+    opts: &ReadOptions,
+    mode: Mode,
+) -> Result<(Graph, IngestReport), IngestError> {
+    let mut sink = Sink::new(mode);
+    for path in paths {
+        detect::ingest_path(path, opts, &mut sink)?;
+    }
+    Ok(sink.finish())
 }
