@@ -13,6 +13,9 @@ use std::fmt;
 
 pub mod archive;
 pub mod aws;
+mod b_common;
+mod b_json;
+mod b_time;
 pub mod csv_bundle;
 mod dates;
 pub mod detect;

@@ -1,0 +1,227 @@
+//! What the SCIM, LDIF, AWS, Entra, Okta and Google readers share: the
+//! attributes that are secrets and the tally of those dropped, and edges
+//! made once per source however often the source repeats them.
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde_json::Value as Json;
+
+use super::Sink;
+use crate::Edge;
+
+/// Attribute names whose values never enter the graph, compared without
+/// regard to case, `-` or `_`: password hashes and passwords, private keys
+/// and key secrets, tokens, security answers and photos.
+const SECRETS: &[&str] = &[
+    // Passwords and their hashes (LDAP, AD, Samba, SCIM, Okta, Entra).
+    "userpassword",
+    "unicodepwd",
+    "authpassword",
+    "sambantpassword",
+    "sambalmpassword",
+    "ntpwdhistory",
+    "lmpwdhistory",
+    "dbcspwd",
+    "supplementalcredentials",
+    "passwordhash",
+    "password",
+    "passwordprofile",
+    "passwordcredentials",
+    "mslapspassword",
+    "mslapsencryptedpassword",
+    "mcsadmpwd",
+    "msdsmanagedpassword",
+    // Keys, secrets and tokens.
+    "userpkcs12",
+    "privatekey",
+    "keycredentials",
+    "secretaccesskey",
+    "awssecretaccesskey",
+    "clientsecret",
+    "secret",
+    "secrettext",
+    "token",
+    "accesstoken",
+    "refreshtoken",
+    "idtoken",
+    "sessiontoken",
+    "apitoken",
+    "securityanswer",
+    "answer",
+    // Photos.
+    "jpegphoto",
+    "thumbnailphoto",
+    "thumbnailphotourl",
+    "photo",
+    "photos",
+];
+
+/// Whether values of the attribute `name` are secrets.
+pub(crate) fn is_secret(name: &str) -> bool {
+    let folded: String =
+        name.chars().filter(|c| *c != '_' && *c != '-').map(|c| c.to_ascii_lowercase()).collect();
+    // LDAP options (`userPassword;binary`) do not change what the value is.
+    let folded = folded.split(';').next().unwrap_or_default();
+    SECRETS.contains(&folded)
+}
+
+/// Counts, per attribute name, the secret values a source held and the
+/// reader dropped, so that the report can say so without the values.
+#[derive(Debug, Default)]
+pub(crate) struct Dropped {
+    secrets: BTreeMap<String, u64>,
+    binary: BTreeMap<String, u64>,
+}
+
+impl Dropped {
+    /// Notes one secret value of `name` dropped.
+    pub(crate) fn secret(&mut self, name: &str) {
+        *self.secrets.entry(name.to_string()).or_default() += 1;
+    }
+
+    /// Notes one binary value of `name` dropped.
+    pub(crate) fn binary(&mut self, name: &str) {
+        *self.binary.entry(name.to_string()).or_default() += 1;
+    }
+
+    /// Notes every secret in a JSON record, at any depth: keys that name a
+    /// secret and hold something (an empty string, list or object or a
+    /// null holds nothing worth counting).
+    pub(crate) fn scan(&mut self, value: &Json) {
+        let mut stack = vec![value];
+        while let Some(value) = stack.pop() {
+            match value {
+                Json::Object(map) => {
+                    for (key, inner) in map {
+                        if is_secret(key) {
+                            if !is_empty(inner) {
+                                self.secret(key);
+                            }
+                        } else {
+                            stack.push(inner);
+                        }
+                    }
+                }
+                Json::Array(items) => stack.extend(items),
+                _ => {}
+            }
+        }
+    }
+
+    /// Hands the tally to the sink as one warning per attribute.
+    pub(crate) fn report(self, sink: &mut Sink) {
+        for (name, count) in self.secrets {
+            sink.warn(format!("dropped {count} {} of secret attribute {name}", values(count)));
+        }
+        for (name, count) in self.binary {
+            sink.warn(format!("skipped {count} binary {} of attribute {name}", values(count)));
+        }
+    }
+}
+
+fn values(count: u64) -> &'static str {
+    if count == 1 { "value" } else { "values" }
+}
+
+fn is_empty(value: &Json) -> bool {
+    match value {
+        Json::Null => true,
+        Json::String(s) => s.is_empty(),
+        Json::Array(items) => items.is_empty(),
+        Json::Object(map) => map.is_empty(),
+        Json::Bool(_) | Json::Number(_) => false,
+    }
+}
+
+/// Hands edges to the sink once each: sources repeat a membership from
+/// both ends (a group's members and a user's groups) or once per page.
+#[derive(Debug, Default)]
+pub(crate) struct Edges {
+    seen: HashSet<(String, String, String)>,
+}
+
+impl Edges {
+    /// Adds the edge unless an edge of the same kind between the same ends
+    /// was already added; says whether it was added.
+    pub(crate) fn add(&mut self, sink: &mut Sink, edge: Edge) -> bool {
+        let key = (edge.kind.as_str().to_string(), edge.src.clone(), edge.dst.clone());
+        if !self.seen.insert(key) {
+            return false;
+        }
+        sink.edge(edge);
+        true
+    }
+}
+
+/// The last path segment of a URL or ARN-like reference, without a query.
+pub(crate) fn last_segment(reference: &str) -> Option<&str> {
+    let path = reference.split(['?', '#']).next().unwrap_or_default();
+    path.trim_end_matches('/').rsplit('/').next().filter(|s| !s.is_empty())
+}
+
+/// The host of an `http(s)://` URL.
+pub(crate) fn url_host(url: &str) -> Option<&str> {
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    (!host.is_empty()).then_some(host)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::EdgeKind;
+    use crate::ingest::{Format, Mode};
+
+    #[test]
+    fn secret_names_match_without_regard_to_case_or_separators() {
+        for name in
+            ["userPassword", "unicodePwd", "client_secret", "jpegPhoto", "userPassword;binary"]
+        {
+            assert!(is_secret(name), "{name}");
+        }
+        for name in ["uid", "passwordLastSet", "pwdLastSet", "mail", "thumbnailPhotoEtag"] {
+            assert!(!is_secret(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn the_tally_counts_nested_secrets_that_hold_something() {
+        let record = serde_json::json!({
+            "id": "u1",
+            "password": "hunter2",
+            "credentials": {"password": {}, "recovery_question": {"answer": "blue"}},
+            "profile": [{"securityAnswer": "x"}, {"securityAnswer": null}]
+        });
+        let mut dropped = Dropped::default();
+        dropped.scan(&record);
+        let mut sink = Sink::new(Mode::Lenient);
+        sink.begin("f", Format::Okta);
+        dropped.report(&mut sink);
+        let (_, report) = sink.finish();
+        assert_eq!(
+            report.sources[0].warnings,
+            vec![
+                "dropped 1 value of secret attribute answer",
+                "dropped 1 value of secret attribute password",
+                "dropped 1 value of secret attribute securityAnswer",
+            ]
+        );
+    }
+
+    #[test]
+    fn an_edge_is_added_once() {
+        let mut sink = Sink::new(Mode::Lenient);
+        let mut edges = Edges::default();
+        assert!(edges.add(&mut sink, Edge::new(EdgeKind::MemberOf, "a", "g")));
+        assert!(!edges.add(&mut sink, Edge::new(EdgeKind::MemberOf, "a", "g")));
+        assert!(edges.add(&mut sink, Edge::new(EdgeKind::Owns, "a", "g")));
+        assert_eq!(sink.graph().edge_count(), 2);
+    }
+
+    #[test]
+    fn references_give_their_last_segment_and_host() {
+        assert_eq!(last_segment("https://x/api/v1/users/00u1?expand=1"), Some("00u1"));
+        assert_eq!(url_host("https://example.com/v2/Users/1"), Some("example.com"));
+        assert_eq!(url_host("urn:x"), None);
+    }
+}
