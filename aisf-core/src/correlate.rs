@@ -1,1 +1,0 @@
-//! Correlation of accounts to persons (being written).
