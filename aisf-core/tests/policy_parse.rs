@@ -129,7 +129,8 @@ fn bad_policies_give_exact_errors() {
              expected a date or an RFC 3339 date-time, found 12:00:00",
         ),
         (
-            "[[exception]]\nperson = \"p\"\nentitlement = \"e\"\nreason = \"r\"\napproved_by = \"a\"\n",
+            "[[exception]]\nperson = \"p\"\nentitlement = \"e\"\nreason = \"r\"\n\
+             approved_by = \"a\"\n",
             "policy.toml:1:1: exception[0]: missing key \"until\"",
         ),
         (
@@ -168,11 +169,13 @@ fn bad_policies_give_exact_errors() {
         ),
         (
             "[rules]\n\"Stale Account\" = false\n",
-            "policy.toml:2:1: rules.\"Stale Account\": expected a rule id in kebab-case, found \"Stale Account\"",
+            "policy.toml:2:1: rules.\"Stale Account\": \
+             expected a rule id in kebab-case, found \"Stale Account\"",
         ),
         (
             "[rules]\n\"stale-account\" = 1\n",
-            "policy.toml:2:19: rules.stale-account: expected a table { enabled, severity } or true or false",
+            "policy.toml:2:19: rules.stale-account: \
+             expected a table { enabled, severity } or true or false",
         ),
         ("[thresholds\n", "policy.toml:1:12: invalid TOML: "),
         ("a = 1\na = 2\n", "policy.toml:2:1: invalid TOML: "),

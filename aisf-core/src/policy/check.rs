@@ -185,7 +185,7 @@ impl Report<'_> {
         message: String,
         suggestion: Option<String>,
     ) {
-        if self.seen.insert((path.to_string(), message.clone())) {
+        if self.seen.insert((path.to_string(), message.to_lowercase())) {
             let (file, path) = (self.file.to_string(), path.to_string());
             self.out.push(PolicyWarning { kind, file, line, path, message, suggestion });
         }
@@ -239,7 +239,8 @@ fn sod_contradiction(r: &mut Report<'_>, role: &Role, sod: &SodRule, covered: &[
     if covered.len() >= sod.required() && !covered.is_empty() {
         let list = covered.iter().map(|p| format!("\"{p}\"")).collect::<Vec<_>>().join(", ");
         let message = format!(
-            "grants {list}, which sod \"{}\" forbids together: the role itself violates segregation of duties",
+            "grants {list}, which sod \"{}\" forbids together: \
+             the role itself violates segregation of duties",
             sod.name
         );
         r.push(

@@ -103,7 +103,8 @@ const BUILTINS: &[Builtin] = &[
         sids: &[],
         systems: &[],
         tier: 0,
-        reason: "Privileged Role Administrator can assign any Entra role, Global Administrator included",
+        reason: "Privileged Role Administrator can assign any Entra role, Global \
+                 Administrator included",
     },
     Builtin {
         name: "entra-security-administrator",

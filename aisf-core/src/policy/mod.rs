@@ -11,8 +11,8 @@
 //! | section | Rust | what it holds |
 //! |---|---|---|
 //! | `version` | [`Policy::version`] | schema version, 1 (optional) |
-//! | `[thresholds]` | [`Thresholds`] | staleness, grace periods, admin count, peer outliers, fixed "now" |
-//! | `[privileged_defaults]` | [`PrivilegedDefaults`] | built-in privileged objects on or off, exclusions |
+//! | `[thresholds]` | [`Thresholds`] | staleness, grace periods, admins, peers, "now" |
+//! | `[privileged_defaults]` | [`PrivilegedDefaults`] | built-in privileged rules, exclusions |
 //! | `[[privileged]]` | [`PrivilegedRule`] | entitlement, group, role or SID patterns with a tier |
 //! | `[[role]]` | [`Role`] | business roles: who (department, title...) gets what |
 //! | `[[sod]]` | [`SodRule`] | entitlements no one may hold together |
