@@ -4,8 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt;
 
-use crate::model::{Graph, NodeKind, Value};
-use crate::props;
+use crate::model::{Graph, NodeKind};
 
 use super::suggest::closest;
 use super::{Pattern, PersonFacts, Policy, Role, SodRule, Subject};
@@ -86,9 +85,7 @@ impl Known {
                 }
                 NodeKind::System => {
                     k.systems.insert(n.id.clone());
-                    if let Some(Value::Str(name)) = n.prop(props::SOURCE) {
-                        k.systems.insert(name.clone());
-                    }
+                    k.systems.extend(n.name.clone());
                 }
                 NodeKind::Other(_) => {}
             }
