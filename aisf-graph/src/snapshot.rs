@@ -668,10 +668,7 @@ impl Snapshot {
         crate::verify::invariants(self)
     }
 
-    pub(crate) fn column_spans(
-        &self,
-        i: usize,
-    ) -> Option<(&[u32], &[u32], &[u32], &[u32], &[i64], &[i64])> {
+    pub(crate) fn column_spans(&self, i: usize) -> Option<ColumnArrays<'_>> {
         let s = self.columns.get(i)?;
         Some((
             self.col_u32(s.owners),
