@@ -137,7 +137,7 @@ proptest! {
                 pairs += all.count(v);
             }
             if node.kind == NodeKind::Person {
-                prop_assert_eq!(ids(&snap, &all.person(v)), targets, "all-access of person {}", node.id);
+                prop_assert_eq!(ids(&snap, all.person(v)), targets, "all-access of person {}", node.id);
             }
         }
         prop_assert_eq!(all.total_pairs(), pairs);
@@ -207,11 +207,11 @@ proptest! {
                 && n.prop("department") != Some(&Value::from(dept))
                 && n.prop("last_login").and_then(|v| v.as_i64()).is_some_and(|t| lo <= t && t <= hi)
         });
-        prop_assert_eq!(ids(&snap, &snap.filter(&f)), want);
+        prop_assert_eq!(ids(&snap, snap.filter(&f)), want);
         let sys = naive.filter(|n| n.system.as_deref() == Some("ad"));
-        prop_assert_eq!(ids(&snap, &snap.filter(&Filter::System("ad".into()))), sys);
+        prop_assert_eq!(ids(&snap, snap.filter(&Filter::System("ad".into()))), sys);
         let has = naive.filter(|n| n.prop("tags").is_some());
-        prop_assert_eq!(ids(&snap, &snap.filter(&Filter::Has("tags".into()))), has);
+        prop_assert_eq!(ids(&snap, snap.filter(&Filter::Has("tags".into()))), has);
     }
 
     #[test]
