@@ -1,0 +1,885 @@
+//! From an in-memory [`Graph`] to a snapshot file.
+
+use std::collections::HashMap;
+use std::fs::{self, File};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use aisf_core::{EdgeKind, Graph, NodeKind, Props, Value};
+use rayon::prelude::*;
+use roaring::RoaringBitmap;
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::error::BuildError;
+use crate::format::{
+    ALIGN, ENTRY_LEN, Entry, FOOTER_LEN, HEADER_LEN, Header, NONE, SectionKind, VERSION_MAJOR,
+    VERSION_MINOR, align_up, encode_footer,
+};
+use crate::manifest::{BitmapInfo, Column, ColumnType, EdgeKindInfo, KindRange, Manifest};
+
+/// What to do with an edge whose end names no node.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum UnknownEnds {
+    /// Refuse to build, naming the first few (the default).
+    #[default]
+    Error,
+    /// Leave the edge out and count it in the [`BuildReport`].
+    Skip,
+}
+
+/// How to build a snapshot.
+#[derive(Clone, Debug)]
+pub struct BuildOptions {
+    /// What to do with edges that name unknown nodes.
+    pub unknown_ends: UnknownEnds,
+    /// The creation time to record (seconds since the epoch); the current
+    /// time when `None`. Fix it to make builds byte-for-byte reproducible.
+    pub created: Option<i64>,
+    /// The program name to record.
+    pub generator: String,
+}
+
+impl Default for BuildOptions {
+    fn default() -> BuildOptions {
+        BuildOptions {
+            unknown_ends: UnknownEnds::Error,
+            created: None,
+            generator: format!("aisf-graph {}", env!("CARGO_PKG_VERSION")),
+        }
+    }
+}
+
+/// What a build made.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct BuildReport {
+    /// Nodes written.
+    pub nodes: u64,
+    /// Edges written (after duplicates were merged).
+    pub edges: u64,
+    /// Edges given more than once (same kind and ends), merged into one.
+    pub duplicate_edges: u64,
+    /// Edges left out because an end names no node ([`UnknownEnds::Skip`]).
+    pub skipped_edges: u64,
+    /// A few of the skipped edges, as `kind src -> dst`.
+    pub skipped_examples: Vec<String>,
+    /// Strongly connected components over access edges.
+    pub components: u64,
+    /// Nodes in the largest component (more than one means a nesting cycle).
+    pub largest_component: u64,
+    /// Size of the file in bytes.
+    pub file_bytes: u64,
+}
+
+/// Builds a snapshot of `graph` and writes it to `path` atomically: the
+/// bytes go to a temporary file in the same folder, which is synced and
+/// then renamed over `path`. A reader never sees a partial file, and a
+/// failed build leaves any file already at `path` as it was.
+///
+/// # Errors
+///
+/// [`BuildError::UnknownNodes`] when an edge names a node the graph does
+/// not hold (unless [`UnknownEnds::Skip`]), [`BuildError::TooLarge`] past
+/// the format's 32-bit limits, [`BuildError::Io`] when writing fails.
+///
+/// # Example
+///
+/// ```
+/// use aisf_core::{Edge, EdgeKind, Graph, Node, NodeKind};
+/// use aisf_graph::{BuildOptions, Snapshot, build};
+///
+/// let mut g = Graph::new();
+/// g.add_node(Node::new("alice", NodeKind::Account)).unwrap();
+/// g.add_node(Node::new("admins", NodeKind::Group)).unwrap();
+/// g.add_edge(Edge::new(EdgeKind::MemberOf, "alice", "admins"));
+/// let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("org.aisf");
+/// let report = build(&g, &path, &BuildOptions::default()).unwrap();
+/// assert_eq!(report.edges, 1);
+/// let snap = Snapshot::open(&path).unwrap();
+/// assert_eq!(snap.node_count(), 2);
+/// ```
+pub fn build(graph: &Graph, path: &Path, opts: &BuildOptions) -> Result<BuildReport, BuildError> {
+    let (sections, header_counts, mut report) = lay_out(graph, opts)?;
+    let file = Layout::new(sections, header_counts);
+    report.file_bytes = file.file_len;
+    write_atomically(path, |w| file.write(w))?;
+    Ok(report)
+}
+
+/// Builds a snapshot in memory: the same bytes [`build`] would write.
+///
+/// # Errors
+///
+/// As [`build`], except for I/O.
+pub fn build_bytes(
+    graph: &Graph,
+    opts: &BuildOptions,
+) -> Result<(Vec<u8>, BuildReport), BuildError> {
+    let (sections, header_counts, mut report) = lay_out(graph, opts)?;
+    let file = Layout::new(sections, header_counts);
+    report.file_bytes = file.file_len;
+    let mut out = Vec::with_capacity(file.file_len as usize);
+    file.write(&mut out).map_err(|source| BuildError::Io { path: PathBuf::new(), source })?;
+    Ok((out, report))
+}
+
+/// Writes through `write` to a temporary file beside `path`, syncs it and
+/// renames it over `path`. On any error the temporary file is removed and
+/// `path` is untouched.
+pub(crate) fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut BufWriter<&File>) -> std::io::Result<()>,
+) -> Result<(), BuildError> {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let io = |source| BuildError::Io { path: path.to_path_buf(), source };
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = path.with_file_name(format!(
+        ".{name}.tmp.{}.{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+
+    let result = (|| {
+        let file = File::create(&tmp)?;
+        let mut w = BufWriter::with_capacity(1 << 20, &file);
+        write(&mut w)?;
+        w.flush()?;
+        drop(w);
+        file.sync_all()?;
+        fs::rename(&tmp, path)?;
+        // The rename is durable once the folder itself is synced.
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+        if let Some(d) = dir.and_then(|d| File::open(d).ok()) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result.map_err(io)
+}
+
+/// A section's contents before it is written.
+enum Bytes {
+    U8(Vec<u8>),
+    U16(Vec<u16>),
+    U32(Vec<u32>),
+    U64(Vec<u64>),
+    I64(Vec<i64>),
+}
+
+impl Bytes {
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            Bytes::U8(v) => v,
+            Bytes::U16(v) => bytemuck::cast_slice(v),
+            Bytes::U32(v) => bytemuck::cast_slice(v),
+            Bytes::U64(v) => bytemuck::cast_slice(v),
+            Bytes::I64(v) => bytemuck::cast_slice(v),
+        }
+    }
+}
+
+struct Section {
+    kind: SectionKind,
+    index: u16,
+    bytes: Bytes,
+}
+
+fn section(kind: SectionKind, bytes: Bytes) -> Section {
+    Section { kind, index: 0, bytes }
+}
+
+struct Counts {
+    nodes: u64,
+    edges: u64,
+}
+
+struct Layout {
+    sections: Vec<Section>,
+    entries: Vec<Entry>,
+    table: Vec<u8>,
+    header: Header,
+    file_len: u64,
+}
+
+impl Layout {
+    fn new(sections: Vec<Section>, counts: Counts) -> Layout {
+        let table_len = (sections.len() * ENTRY_LEN) as u64;
+        let mut at = align_up(HEADER_LEN as u64 + table_len);
+        let hashes: Vec<u64> = sections.par_iter().map(|s| xxh3_64(s.bytes.as_bytes())).collect();
+
+        let mut entries = Vec::with_capacity(sections.len());
+        for (s, hash) in sections.iter().zip(hashes) {
+            let len = s.bytes.as_bytes().len() as u64;
+            entries.push(Entry { kind: s.kind as u16, index: s.index, offset: at, len, hash });
+            at = align_up(at + len);
+        }
+        let file_len = at + FOOTER_LEN as u64;
+
+        let mut table = Vec::with_capacity(table_len as usize);
+        for e in &entries {
+            e.encode(&mut table);
+        }
+        let header = Header {
+            major: VERSION_MAJOR,
+            minor: VERSION_MINOR,
+            flags: 0,
+            file_len,
+            section_count: entries.len() as u32,
+            table_offset: HEADER_LEN as u64,
+            node_count: counts.nodes,
+            edge_count: counts.edges,
+            table_hash: xxh3_64(&table),
+        };
+        Layout { sections, entries, table, header, file_len }
+    }
+
+    fn write(&self, w: &mut impl Write) -> std::io::Result<()> {
+        let zeros = [0u8; ALIGN];
+        let mut at = 0u64;
+        let put = |w: &mut dyn Write, bytes: &[u8], at: &mut u64| -> std::io::Result<()> {
+            w.write_all(bytes)?;
+            *at += bytes.len() as u64;
+            Ok(())
+        };
+
+        put(w, &self.header.encode(), &mut at)?;
+        put(w, &self.table, &mut at)?;
+        for (s, e) in self.sections.iter().zip(&self.entries) {
+            put(w, &zeros[..(e.offset - at) as usize], &mut at)?;
+            put(w, s.bytes.as_bytes(), &mut at)?;
+        }
+        let footer_at = self.file_len - FOOTER_LEN as u64;
+        put(w, &zeros[..(footer_at - at) as usize], &mut at)?;
+        put(w, &encode_footer(self.file_len, self.header.table_hash), &mut at)?;
+        Ok(())
+    }
+}
+
+/// A fast, deterministic hasher for interning (FxHash's mixing step).
+#[derive(Default, Clone, Copy)]
+struct Fx(u64);
+
+impl Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        for &b in chunks.remainder() {
+            self.add(b as u64);
+        }
+    }
+
+    fn write_u8(&mut self, b: u8) {
+        self.add(b as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl Fx {
+    fn add(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+
+/// Gives each distinct string a provisional number, then ranks them.
+#[derive(Default)]
+struct Interner<'a> {
+    map: FxMap<&'a str, u32>,
+    strs: Vec<&'a str>,
+}
+
+impl<'a> Interner<'a> {
+    fn intern(&mut self, s: &'a str) -> u32 {
+        let next = self.strs.len() as u32;
+        *self.map.entry(s).or_insert_with(|| {
+            self.strs.push(s);
+            next
+        })
+    }
+
+    fn get(&self, s: &str) -> Option<u32> {
+        self.map.get(s).copied()
+    }
+
+    /// The strings in sorted order, and for each provisional number its rank.
+    fn rank(&self) -> (Vec<u32>, Vec<u32>) {
+        let mut order: Vec<u32> = (0..self.strs.len() as u32).collect();
+        order.par_sort_unstable_by(|&a, &b| self.strs[a as usize].cmp(self.strs[b as usize]));
+        let mut rank = vec![0u32; order.len()];
+        for (r, &p) in order.iter().enumerate() {
+            rank[p as usize] = r as u32;
+        }
+        (order, rank)
+    }
+}
+
+fn kind_rank(kind: &NodeKind, others: &[String]) -> u32 {
+    match NodeKind::BUILTIN.iter().position(|k| k == kind) {
+        Some(i) => i as u32,
+        None => 7 + others.binary_search_by(|o| o.as_str().cmp(kind.as_str())).unwrap_or(0) as u32,
+    }
+}
+
+struct ColumnBuilder {
+    key: String,
+    ty: ColumnType,
+    edges: bool,
+    owners: Vec<u32>,
+    ints: Vec<i64>,
+    strs: Vec<u32>,
+    list_offsets: Vec<u32>,
+    items: Vec<u32>,
+    trues: RoaringBitmap,
+    has: RoaringBitmap,
+}
+
+fn column_type(v: &Value) -> ColumnType {
+    match v {
+        Value::Bool(_) => ColumnType::Bool,
+        Value::Int(_) => ColumnType::Int,
+        Value::Time(_) => ColumnType::Time,
+        Value::Str(_) => ColumnType::Str,
+        Value::StrList(_) => ColumnType::StrList,
+    }
+}
+
+#[derive(Default)]
+struct Columns {
+    index: HashMap<(bool, String, ColumnType), usize>,
+    cols: Vec<ColumnBuilder>,
+}
+
+impl Columns {
+    fn add(&mut self, edges: bool, owner: u32, props: &Props, strings: &Interner, rank: &[u32]) {
+        let sid = |s: &str| strings.get(s).map(|p| rank[p as usize]).unwrap_or(NONE);
+        for (key, value) in props {
+            let ty = column_type(value);
+            let at = *self.index.entry((edges, key.clone(), ty)).or_insert_with(|| {
+                self.cols.push(ColumnBuilder {
+                    key: key.clone(),
+                    ty,
+                    edges,
+                    owners: Vec::new(),
+                    ints: Vec::new(),
+                    strs: Vec::new(),
+                    list_offsets: vec![0],
+                    items: Vec::new(),
+                    trues: RoaringBitmap::new(),
+                    has: RoaringBitmap::new(),
+                });
+                self.cols.len() - 1
+            });
+            let col = &mut self.cols[at];
+            match value {
+                Value::Bool(b) => {
+                    col.has.insert(owner);
+                    if *b {
+                        col.trues.insert(owner);
+                    }
+                }
+                Value::Int(v) | Value::Time(v) => {
+                    col.owners.push(owner);
+                    col.ints.push(*v);
+                }
+                Value::Str(s) => {
+                    col.owners.push(owner);
+                    col.strs.push(sid(s));
+                }
+                Value::StrList(list) => {
+                    col.owners.push(owner);
+                    col.items.extend(list.iter().map(|s| sid(s)));
+                    col.list_offsets.push(col.items.len() as u32);
+                }
+            }
+        }
+    }
+}
+
+/// Everything but the header and layout: the sections in file order.
+fn lay_out(
+    graph: &Graph,
+    opts: &BuildOptions,
+) -> Result<(Vec<Section>, Counts, BuildReport), BuildError> {
+    let nodes = graph.nodes();
+    let n = nodes.len();
+    if n >= NONE as usize {
+        return Err(BuildError::TooLarge { what: "nodes", count: n as u64, max: NONE as u64 - 1 });
+    }
+    let mut report = BuildReport { nodes: n as u64, ..BuildReport::default() };
+
+    // Node ids are interned first, in graph order, so a node's provisional
+    // string number is its position in the graph.
+    let mut strings = Interner::default();
+    for node in nodes {
+        strings.intern(&node.id);
+    }
+    for node in nodes {
+        if let Some(name) = &node.name {
+            strings.intern(name);
+        }
+        intern_props(&mut strings, &node.props);
+    }
+    for edge in graph.edges() {
+        intern_props(&mut strings, &edge.props);
+    }
+    if strings.strs.len() >= NONE as usize {
+        let count = strings.strs.len() as u64;
+        return Err(BuildError::TooLarge { what: "strings", count, max: NONE as u64 - 1 });
+    }
+    let (sorted, rank) = strings.rank();
+
+    // Cluster node ids by kind: built-in kinds first, open kinds by name.
+    let mut others: Vec<String> =
+        nodes.iter().filter(|n| !n.kind.is_builtin()).map(|n| n.kind.to_string()).collect();
+    others.sort();
+    others.dedup();
+    let ranks: Vec<u32> = nodes.iter().map(|nd| kind_rank(&nd.kind, &others)).collect();
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    order.par_sort_by_key(|&i| (ranks[i as usize], i));
+    let mut new_of_old = vec![0u32; n];
+    for (new, &old) in order.iter().enumerate() {
+        new_of_old[old as usize] = new as u32;
+    }
+    let node_kinds = kind_ranges(&order, &ranks, &others);
+
+    let (edge_kinds, kind_of) = edge_kind_table(graph)?;
+    let mut edges = resolve_edges(graph, &strings, &new_of_old, &kind_of, opts, &mut report)?;
+    let access_kind: Vec<bool> = edge_kinds.iter().map(|k| k.access).collect();
+
+    // Split into the two groups, sort, merge duplicates.
+    let (mut acc, mut oth): (Vec<RawEdge>, Vec<RawEdge>) =
+        edges.drain(..).partition(|e| access_kind[e.kind as usize]);
+    let acc_groups = sort_dedup(&mut acc);
+    let oth_groups = sort_dedup(&mut oth);
+    report.duplicate_edges =
+        (graph.edge_count() as u64 - report.skipped_edges) - (acc.len() + oth.len()) as u64;
+    report.edges = (acc.len() + oth.len()) as u64;
+    if acc.len() >= NONE as usize || oth.len() >= NONE as usize {
+        let count = acc.len().max(oth.len()) as u64;
+        return Err(BuildError::TooLarge {
+            what: "edges in one group",
+            count,
+            max: NONE as u64 - 1,
+        });
+    }
+    let mut edge_kinds = edge_kinds;
+    for e in acc.iter().chain(&oth) {
+        edge_kinds[e.kind as usize].count += 1;
+    }
+
+    // Property columns, nodes then edges, owners in increasing order.
+    let mut columns = Columns::default();
+    for (new, &old) in order.iter().enumerate() {
+        columns.add(false, new as u32, &nodes[old as usize].props, &strings, &rank);
+    }
+    let graph_edges = graph.edges();
+    for (pos, origs) in acc_groups.iter().chain(&oth_groups).enumerate() {
+        let mut merged = Props::new();
+        for &o in origs {
+            for (k, v) in &graph_edges[o as usize].props {
+                merged.entry(k.clone()).or_insert_with(|| v.clone());
+            }
+        }
+        if !merged.is_empty() {
+            columns.add(true, pos as u32, &merged, &strings, &rank);
+        }
+    }
+
+    // Systems.
+    let mut systems: Vec<&str> = nodes.iter().filter_map(|n| n.system.as_deref()).collect();
+    systems.sort_unstable();
+    systems.dedup();
+    let node_system: Vec<u32> = order
+        .iter()
+        .map(|&old| match &nodes[old as usize].system {
+            Some(s) => systems.binary_search(&s.as_str()).map(|i| i as u32).unwrap_or(NONE),
+            None => NONE,
+        })
+        .collect();
+
+    // Strings and the node columns that point into them.
+    let mut str_offsets = Vec::with_capacity(sorted.len() + 1);
+    let mut str_bytes = Vec::new();
+    str_offsets.push(0u64);
+    for &p in &sorted {
+        str_bytes.extend_from_slice(strings.strs[p as usize].as_bytes());
+        str_offsets.push(str_bytes.len() as u64);
+    }
+    let node_id: Vec<u32> = order.iter().map(|&old| rank[old as usize]).collect();
+    let node_name: Vec<u32> = order
+        .iter()
+        .map(|&old| match &nodes[old as usize].name {
+            Some(s) => strings.get(s).map(|p| rank[p as usize]).unwrap_or(NONE),
+            None => NONE,
+        })
+        .collect();
+    let mut id_index: Vec<u32> = (0..n as u32).collect();
+    id_index.par_sort_unstable_by_key(|&v| node_id[v as usize]);
+    let mut name_index: Vec<u32> =
+        (0..n as u32).filter(|&v| node_name[v as usize] != NONE).collect();
+    name_index.par_sort_unstable_by_key(|&v| (node_name[v as usize], v));
+
+    // Adjacency.
+    let (acc_fwd_off, acc_fwd_tgt, acc_fwd_kind) = csr(n, &acc, false);
+    let (acc_rev_off, acc_rev_tgt, acc_rev_kind) = csr(n, &acc, true);
+    let (oth_fwd_off, oth_fwd_tgt, oth_fwd_kind) = csr(n, &oth, false);
+    let (oth_rev_off, oth_rev_tgt, oth_rev_kind) = csr(n, &oth, true);
+
+    // Condensation of nesting cycles.
+    let (scc, components) = crate::scc::tarjan(n, &acc_fwd_off, &acc_fwd_tgt);
+    let (comp_off, comp_tgt) = condense(&scc, components, &acc);
+    report.components = components as u64;
+    report.largest_component = largest(&scc, components);
+
+    // Bitmaps: systems, then boolean columns.
+    let mut blob = Vec::new();
+    let mut bitmaps = Vec::new();
+    let mut put_bitmap = |b: &RoaringBitmap| -> u32 {
+        let offset = blob.len() as u64;
+        b.serialize_into(&mut blob).expect("writing to a Vec cannot fail");
+        bitmaps.push(BitmapInfo { offset, len: blob.len() as u64 - offset });
+        bitmaps.len() as u32 - 1
+    };
+    let mut per_system = vec![RoaringBitmap::new(); systems.len()];
+    for (v, &s) in node_system.iter().enumerate() {
+        if let Some(b) = per_system.get_mut(s as usize) {
+            b.insert(v as u32);
+        }
+    }
+    let system_bitmaps: Vec<u32> = per_system.iter().map(&mut put_bitmap).collect();
+
+    let mut manifest_columns = Vec::new();
+    let mut column_sections = Vec::new();
+    let mut cols = columns.cols;
+    cols.sort_by(|a, b| (a.edges, &a.key, a.ty).cmp(&(b.edges, &b.key, b.ty)));
+    for (i, col) in cols.into_iter().enumerate() {
+        let index = u16::try_from(i).map_err(|_| BuildError::TooLarge {
+            what: "property columns",
+            count: i as u64 + 1,
+            max: u16::MAX as u64,
+        })?;
+        let mut info = Column {
+            key: col.key.clone(),
+            ty: col.ty as u8,
+            edges: col.edges,
+            count: col.owners.len() as u64,
+            items: col.items.len() as u64,
+            true_bitmap: NONE,
+            has_bitmap: NONE,
+        };
+        let mut put = |kind, bytes| column_sections.push(Section { kind, index, bytes });
+        match col.ty {
+            ColumnType::Bool => {
+                info.count = col.has.len();
+                info.true_bitmap = put_bitmap(&col.trues);
+                info.has_bitmap = put_bitmap(&col.has);
+            }
+            ColumnType::Int | ColumnType::Time => {
+                let mut pairs: Vec<(i64, u32)> =
+                    col.ints.iter().copied().zip(col.owners.iter().copied()).collect();
+                pairs.par_sort_unstable();
+                put(SectionKind::PropOwners, Bytes::U32(col.owners));
+                put(SectionKind::PropValues, Bytes::I64(col.ints));
+                put(SectionKind::PropSortedValues, Bytes::I64(pairs.iter().map(|p| p.0).collect()));
+                put(SectionKind::PropSortedOwners, Bytes::U32(pairs.iter().map(|p| p.1).collect()));
+            }
+            ColumnType::Str => {
+                let mut pairs: Vec<(u32, u32)> =
+                    col.strs.iter().copied().zip(col.owners.iter().copied()).collect();
+                pairs.par_sort_unstable();
+                put(SectionKind::PropOwners, Bytes::U32(col.owners));
+                put(SectionKind::PropValues, Bytes::U32(col.strs));
+                put(SectionKind::PropSortedValues, Bytes::U32(pairs.iter().map(|p| p.0).collect()));
+                put(SectionKind::PropSortedOwners, Bytes::U32(pairs.iter().map(|p| p.1).collect()));
+            }
+            ColumnType::StrList => {
+                put(SectionKind::PropOwners, Bytes::U32(col.owners));
+                put(SectionKind::PropValues, Bytes::U32(col.list_offsets));
+                put(SectionKind::PropListItems, Bytes::U32(col.items));
+            }
+        }
+        manifest_columns.push(info);
+    }
+
+    let manifest = Manifest {
+        generator: opts.generator.clone(),
+        created: opts.created.unwrap_or_else(now),
+        node_count: n as u32,
+        string_count: sorted.len() as u64,
+        named_count: name_index.len() as u32,
+        node_kinds,
+        edge_kinds,
+        systems: systems.iter().map(|s| s.to_string()).collect(),
+        system_bitmaps,
+        access_edges: acc.len() as u64,
+        other_edges: oth.len() as u64,
+        components,
+        component_edges: comp_tgt.len() as u64,
+        columns: manifest_columns,
+        bitmaps,
+    };
+    let manifest_bytes = rkyv::to_bytes::<rkyv::rancor::Error>(&manifest)
+        .expect("serialising plain owned data cannot fail")
+        .to_vec();
+
+    let mut sections = vec![
+        section(SectionKind::Manifest, Bytes::U8(manifest_bytes)),
+        section(SectionKind::StrOffsets, Bytes::U64(str_offsets)),
+        section(SectionKind::StrBytes, Bytes::U8(str_bytes)),
+        section(SectionKind::NodeId, Bytes::U32(node_id)),
+        section(SectionKind::NodeName, Bytes::U32(node_name)),
+        section(SectionKind::NodeSystem, Bytes::U32(node_system)),
+        section(SectionKind::IdIndex, Bytes::U32(id_index)),
+        section(SectionKind::NameIndex, Bytes::U32(name_index)),
+        section(SectionKind::AccFwdOff, Bytes::U32(acc_fwd_off)),
+        section(SectionKind::AccFwdTgt, Bytes::U32(acc_fwd_tgt)),
+        section(SectionKind::AccFwdKind, Bytes::U16(acc_fwd_kind)),
+        section(SectionKind::AccRevOff, Bytes::U32(acc_rev_off)),
+        section(SectionKind::AccRevTgt, Bytes::U32(acc_rev_tgt)),
+        section(SectionKind::AccRevKind, Bytes::U16(acc_rev_kind)),
+        section(SectionKind::OthFwdOff, Bytes::U32(oth_fwd_off)),
+        section(SectionKind::OthFwdTgt, Bytes::U32(oth_fwd_tgt)),
+        section(SectionKind::OthFwdKind, Bytes::U16(oth_fwd_kind)),
+        section(SectionKind::OthRevOff, Bytes::U32(oth_rev_off)),
+        section(SectionKind::OthRevTgt, Bytes::U32(oth_rev_tgt)),
+        section(SectionKind::OthRevKind, Bytes::U16(oth_rev_kind)),
+        section(SectionKind::SccId, Bytes::U32(scc)),
+        section(SectionKind::CompOff, Bytes::U32(comp_off)),
+        section(SectionKind::CompTgt, Bytes::U32(comp_tgt)),
+        section(SectionKind::Bitmaps, Bytes::U8(blob)),
+    ];
+    sections.extend(column_sections);
+    let counts = Counts { nodes: n as u64, edges: report.edges };
+    Ok((sections, counts, report))
+}
+
+fn intern_props<'a>(strings: &mut Interner<'a>, props: &'a Props) {
+    for value in props.values() {
+        match value {
+            Value::Str(s) => {
+                strings.intern(s);
+            }
+            Value::StrList(list) => {
+                for s in list {
+                    strings.intern(s);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+fn kind_ranges(order: &[u32], ranks: &[u32], others: &[String]) -> Vec<KindRange> {
+    let mut out: Vec<KindRange> = Vec::new();
+    for (new, &old) in order.iter().enumerate() {
+        let r = ranks[old as usize];
+        let name = match NodeKind::BUILTIN.get(r as usize) {
+            Some(k) => k.as_str().to_string(),
+            None => others[(r - 7) as usize].clone(),
+        };
+        match out.last_mut() {
+            Some(last) if last.name == name => last.end = new as u32 + 1,
+            _ => out.push(KindRange { name, start: new as u32, end: new as u32 + 1 }),
+        }
+    }
+    out
+}
+
+/// The edge kind table: the built-in kinds always hold numbers 0 to 7,
+/// open kinds follow in name order.
+fn edge_kind_table(graph: &Graph) -> Result<(Vec<EdgeKindInfo>, HashMap<String, u16>), BuildError> {
+    let mut table: Vec<EdgeKindInfo> = EdgeKind::BUILTIN
+        .iter()
+        .map(|k| EdgeKindInfo { name: k.as_str().to_string(), access: k.grants_access(), count: 0 })
+        .collect();
+    let mut open: HashMap<&str, bool> = HashMap::new();
+    for edge in graph.edges() {
+        if let EdgeKind::Other { name, access } = &edge.kind {
+            if let Some(&seen) = open.get(name.as_str()) {
+                if seen != *access {
+                    return Err(BuildError::ConflictingEdgeKind { name: name.clone() });
+                }
+            } else {
+                open.insert(name, *access);
+            }
+        }
+    }
+    let mut names: Vec<(&str, bool)> = open.into_iter().collect();
+    names.sort_unstable();
+    let mut kind_of = HashMap::new();
+    for (name, access) in names {
+        if table.iter().any(|k| k.name == name) {
+            // An open kind spelled like a built-in one keeps its own number.
+            kind_of.insert(format!("other:{name}"), table.len() as u16);
+        } else {
+            kind_of.insert(name.to_string(), table.len() as u16);
+        }
+        table.push(EdgeKindInfo { name: name.to_string(), access, count: 0 });
+    }
+    if table.len() > u16::MAX as usize {
+        let count = table.len() as u64;
+        return Err(BuildError::TooLarge { what: "edge kinds", count, max: u16::MAX as u64 });
+    }
+    Ok((table, kind_of))
+}
+
+fn kind_number(kind: &EdgeKind, kind_of: &HashMap<String, u16>) -> u16 {
+    match kind {
+        EdgeKind::Other { name, .. } => kind_of
+            .get(name.as_str())
+            .or_else(|| kind_of.get(&format!("other:{name}")))
+            .copied()
+            .unwrap_or(0),
+        builtin => EdgeKind::BUILTIN.iter().position(|k| k == builtin).unwrap_or(0) as u16,
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct RawEdge {
+    src: u32,
+    kind: u16,
+    dst: u32,
+    orig: u32,
+}
+
+fn resolve_edges(
+    graph: &Graph,
+    strings: &Interner,
+    new_of_old: &[u32],
+    kind_of: &HashMap<String, u16>,
+    opts: &BuildOptions,
+    report: &mut BuildReport,
+) -> Result<Vec<RawEdge>, BuildError> {
+    let n = new_of_old.len();
+    let node_of = |id: &str| -> Option<u32> {
+        let p = strings.get(id)? as usize;
+        (p < n).then(|| new_of_old[p])
+    };
+    let mut out = Vec::with_capacity(graph.edge_count());
+    let mut unknown = 0usize;
+    let mut examples = Vec::new();
+    for (i, e) in graph.edges().iter().enumerate() {
+        match (node_of(&e.src), node_of(&e.dst)) {
+            (Some(src), Some(dst)) => {
+                let kind = kind_number(&e.kind, kind_of);
+                out.push(RawEdge { src, kind, dst, orig: i as u32 });
+            }
+            _ => {
+                unknown += 1;
+                if examples.len() < 5 {
+                    examples.push(format!("{} {} -> {}", e.kind, e.src, e.dst));
+                }
+            }
+        }
+    }
+    if unknown > 0 {
+        match opts.unknown_ends {
+            UnknownEnds::Error => {
+                return Err(BuildError::UnknownNodes {
+                    count: unknown,
+                    examples: examples.join(", "),
+                });
+            }
+            UnknownEnds::Skip => {
+                report.skipped_edges = unknown as u64;
+                report.skipped_examples = examples;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Sorts by (src, kind, dst), keeps one edge per triple and returns, for
+/// each kept edge, the positions in the graph of the edges merged into it.
+fn sort_dedup(edges: &mut Vec<RawEdge>) -> Vec<Vec<u32>> {
+    edges.par_sort_unstable();
+    let mut groups: Vec<Vec<u32>> = Vec::with_capacity(edges.len());
+    let mut kept = 0usize;
+    for i in 0..edges.len() {
+        let e = edges[i];
+        if kept > 0 {
+            let last = edges[kept - 1];
+            if (last.src, last.kind, last.dst) == (e.src, e.kind, e.dst) {
+                if let Some(g) = groups.last_mut() {
+                    g.push(e.orig);
+                }
+                continue;
+            }
+        }
+        edges[kept] = e;
+        kept += 1;
+        groups.push(vec![e.orig]);
+    }
+    edges.truncate(kept);
+    groups
+}
+
+/// CSR rows sorted by (kind, other end).
+fn csr(n: usize, edges: &[RawEdge], reverse: bool) -> (Vec<u32>, Vec<u32>, Vec<u16>) {
+    let mut rows: Vec<(u32, u16, u32)> = if reverse {
+        edges.par_iter().map(|e| (e.dst, e.kind, e.src)).collect()
+    } else {
+        edges.iter().map(|e| (e.src, e.kind, e.dst)).collect()
+    };
+    if reverse {
+        rows.par_sort_unstable();
+    }
+    let mut off = vec![0u32; n + 1];
+    for &(from, _, _) in &rows {
+        off[from as usize + 1] += 1;
+    }
+    for i in 0..n {
+        off[i + 1] += off[i];
+    }
+    let tgt = rows.iter().map(|r| r.2).collect();
+    let kind = rows.iter().map(|r| r.1).collect();
+    (off, tgt, kind)
+}
+
+fn condense(scc: &[u32], components: u32, acc: &[RawEdge]) -> (Vec<u32>, Vec<u32>) {
+    let mut pairs: Vec<(u32, u32)> = acc
+        .par_iter()
+        .filter_map(|e| {
+            let (a, b) = (scc[e.src as usize], scc[e.dst as usize]);
+            (a != b).then_some((a, b))
+        })
+        .collect();
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    let mut off = vec![0u32; components as usize + 1];
+    for &(a, _) in &pairs {
+        off[a as usize + 1] += 1;
+    }
+    for i in 0..components as usize {
+        off[i + 1] += off[i];
+    }
+    (off, pairs.into_iter().map(|p| p.1).collect())
+}
+
+fn largest(scc: &[u32], components: u32) -> u64 {
+    let mut size = vec![0u64; components as usize];
+    for &c in scc {
+        size[c as usize] += 1;
+    }
+    size.into_iter().max().unwrap_or(0)
+}
