@@ -3,9 +3,7 @@
 use std::collections::HashMap;
 
 use super::Rule;
-use super::normalize::{
-    email_key, for_each_prop, id_key, login_key, name_variants, sid_key,
-};
+use super::normalize::{email_key, for_each_prop, id_key, login_key, name_variants, sid_key};
 use crate::{Graph, Node, NodeKind};
 
 /// Property names that hold an HR employee number.
@@ -50,7 +48,8 @@ pub const ON_PREMISES_SID_PROPS: &[&str] = &[
 ];
 
 /// Property names that hold an account's own SID (besides its id).
-pub const SID_PROPS: &[&str] = &["objectsid", "objectSid", "object_sid", "objectid", "objectId", "sid"];
+pub const SID_PROPS: &[&str] =
+    &["objectsid", "objectSid", "object_sid", "objectid", "objectId", "sid"];
 
 /// Property names that hold a SCIM `externalId`.
 pub const EXTERNAL_ID_PROPS: &[&str] = &["external_id", "externalId", "externalid"];
@@ -165,20 +164,20 @@ impl<'g> Engine<'g> {
         let nodes = graph.nodes();
         let wants = |f: fn(&Rule) -> bool| rules.iter().any(f);
 
-        let employee_ids = wants(|r| {
-            matches!(r, Rule::EmployeeId { .. } | Rule::ScimExternalId { .. })
-        })
-        .then(|| {
-            let mut index = KeyIndex::with_capacity(persons.len());
-            for &at in persons {
-                for_each_prop(&nodes[at], EMPLOYEE_ID_PROPS, |v| {
-                    if let Some(key) = id_key(v) {
-                        insert(&mut index, key, at);
+        let employee_ids =
+            wants(|r| matches!(r, Rule::EmployeeId { .. } | Rule::ScimExternalId { .. })).then(
+                || {
+                    let mut index = KeyIndex::with_capacity(persons.len());
+                    for &at in persons {
+                        for_each_prop(&nodes[at], EMPLOYEE_ID_PROPS, |v| {
+                            if let Some(key) = id_key(v) {
+                                insert(&mut index, key, at);
+                            }
+                        });
                     }
-                });
-            }
-            index
-        });
+                    index
+                },
+            );
 
         let mut by_rule: Vec<Option<KeyIndex>> = rules
             .iter()
@@ -266,7 +265,8 @@ impl<'g> Engine<'g> {
                 Rule::Email { domain_aliases, .. } => {
                     if let Some(index) = &self.by_rule[rule_at] {
                         for_each_prop(account, EMAIL_PROPS, |v| {
-                            if let Some(hit) = email_key(v, domain_aliases).and_then(|k| index.get(&k))
+                            if let Some(hit) =
+                                email_key(v, domain_aliases).and_then(|k| index.get(&k))
                             {
                                 found.extend(hit.as_slice());
                             }
@@ -315,9 +315,9 @@ impl<'g> Engine<'g> {
 
     fn by_external_id(&self, account: &Node, found: &mut Candidates) {
         for_each_prop(account, EXTERNAL_ID_PROPS, |v| {
-            if let Some(hit) = self.employee_ids.as_ref().and_then(|index| {
-                id_key(v).and_then(|k| index.get(&k))
-            }) {
+            if let Some(hit) =
+                self.employee_ids.as_ref().and_then(|index| id_key(v).and_then(|k| index.get(&k)))
+            {
                 found.extend(hit.as_slice());
             }
             let by_id = self.graph.position(v.trim());
@@ -332,10 +332,10 @@ impl<'g> Engine<'g> {
 fn account_logins(account: &Node) -> Vec<String> {
     let mut logins: Vec<String> = Vec::new();
     for_each_prop(account, LOGIN_PROPS, |v| {
-        if let Some(key) = login_key(v) {
-            if !logins.contains(&key) {
-                logins.push(key);
-            }
+        if let Some(key) = login_key(v)
+            && !logins.contains(&key)
+        {
+            logins.push(key);
         }
     });
     logins

@@ -251,8 +251,12 @@ impl Default for CorrelationConfig {
     /// Employee id (100), on-premises SID (95), SCIM external id (90),
     /// email (90), then the [`DEFAULT_TEMPLATES`] (60 each).
     fn default() -> CorrelationConfig {
-        let mut rules =
-            vec![Rule::employee_id(), Rule::on_premises_sid(), Rule::scim_external_id(), Rule::email()];
+        let mut rules = vec![
+            Rule::employee_id(),
+            Rule::on_premises_sid(),
+            Rule::scim_external_id(),
+            Rule::email(),
+        ];
         rules.extend(DEFAULT_TEMPLATES.iter().filter_map(|t| Rule::username(t).ok()));
         CorrelationConfig { rules }
     }
@@ -370,7 +374,8 @@ fn decide(graph: &Graph, config: &CorrelationConfig) -> (Vec<usize>, Vec<Outcome
             continue;
         }
         let owners = declared.entry(slot).or_default();
-        if let Some(person) = graph.position(&edge.dst).filter(|&p| nodes[p].kind == NodeKind::Person)
+        if let Some(person) =
+            graph.position(&edge.dst).filter(|&p| nodes[p].kind == NodeKind::Person)
         {
             owners.push(person);
         }
@@ -453,8 +458,7 @@ fn settle_linked(
                 .par_iter()
                 .map(|&i| {
                     let (slot, targets) = &waiting[i];
-                    let outcome =
-                        engine.evaluate(accounts[*slot], targets, |t| view[t].as_ref());
+                    let outcome = engine.evaluate(accounts[*slot], targets, |t| view[t].as_ref());
                     (i, outcome)
                 })
                 .collect()

@@ -246,7 +246,10 @@ mod tests {
     fn emails_lose_case_whitespace_tags_and_aliases() {
         let aliases = BTreeMap::from([("corp.example.com".to_string(), "example.com".to_string())]);
         let key = |s| email_key(s, &aliases);
-        assert_eq!(key(" Alice.Archer+hr@Corp.Example.com ").as_deref(), Some("alice.archer@example.com"));
+        assert_eq!(
+            key(" Alice.Archer+hr@Corp.Example.com ").as_deref(),
+            Some("alice.archer@example.com")
+        );
         assert_eq!(key("alice@example.com").as_deref(), Some("alice@example.com"));
         assert_eq!(key("alice@other.example.com").as_deref(), Some("alice@other.example.com"));
         assert_eq!(key("+tag@example.com"), None);

@@ -74,7 +74,10 @@ impl Template {
                 break;
             };
             if rest[open..].starts_with('}') {
-                return Err(error(format!("unmatched '}}' at byte {}", source.len() - rest.len() + open)));
+                return Err(error(format!(
+                    "unmatched '}}' at byte {}",
+                    source.len() - rest.len() + open
+                )));
             }
             if open > 0 {
                 parts.push(Part::Literal(literal_key(&rest[..open])));

@@ -71,6 +71,7 @@ pub(crate) fn is_secret(name: &str) -> bool {
 pub(crate) struct Dropped {
     secrets: BTreeMap<String, u64>,
     binary: BTreeMap<String, u64>,
+    urls: BTreeMap<String, u64>,
 }
 
 impl Dropped {
@@ -82,6 +83,11 @@ impl Dropped {
     /// Notes one binary value of `name` dropped.
     pub(crate) fn binary(&mut self, name: &str) {
         *self.binary.entry(name.to_string()).or_default() += 1;
+    }
+
+    /// Notes one value of `name` given by URL and not fetched.
+    pub(crate) fn url(&mut self, name: &str) {
+        *self.urls.entry(name.to_string()).or_default() += 1;
     }
 
     /// Notes every secret in a JSON record, at any depth: keys that name a
@@ -115,6 +121,12 @@ impl Dropped {
         }
         for (name, count) in self.binary {
             sink.warn(format!("skipped {count} binary {} of attribute {name}", values(count)));
+        }
+        for (name, count) in self.urls {
+            let what = values(count);
+            sink.warn(format!(
+                "skipped {count} {what} of attribute {name} given by URL, not fetched"
+            ));
         }
     }
 }

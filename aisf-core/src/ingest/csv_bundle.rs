@@ -366,11 +366,12 @@ pub fn read_file(
 
     let mut record = csv::StringRecord::new();
     loop {
-        let line = reader.position().line() + 1;
+        let line = reader.position().line();
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(err) => {
+                let line = err.position().map_or(line, csv::Position::line);
                 sink.record();
                 sink.skip(Place::line(file, line), format!("unreadable row: {err}"))?;
                 continue;
@@ -566,3 +567,7 @@ fn parse_bool(value: &str) -> Option<bool> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+#[path = "csv_bundle_tests.rs"]
+mod tests;

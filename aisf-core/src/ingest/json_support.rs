@@ -53,16 +53,20 @@ pub(crate) fn strip_bom(bytes: &[u8]) -> &[u8] {
 /// offset.
 pub(crate) fn parse_error(file: &str, bytes: &[u8], err: &serde_json::Error) -> IngestError {
     let offset = byte_offset(bytes, err.line(), err.column());
+    let before = bytes.get(..offset).unwrap_or(bytes);
+    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+    let column = offset - before.iter().rposition(|b| *b == b'\n').map_or(0, |at| at + 1) + 1;
     let text = err.to_string();
     let text = text.split(" at line ").next().unwrap_or(&text);
     let what = if err.is_eof() { "truncated JSON" } else { "invalid JSON" };
     IngestError::Malformed {
-        place: Place::line(file, err.line() as u64),
-        message: format!("{what} at byte {offset} (column {}): {text}", err.column()),
+        place: Place::line(file, line as u64),
+        message: format!("{what} at byte {offset} (column {column}): {text}"),
     }
 }
 
-/// The byte offset of a 1-based line and column.
+/// The byte offset of serde_json's 1-based line and column (column 0
+/// meaning the line break before the line).
 fn byte_offset(bytes: &[u8], line: usize, column: usize) -> usize {
     let line_start = if line <= 1 {
         0
@@ -74,7 +78,10 @@ fn byte_offset(bytes: &[u8], line: usize, column: usize) -> usize {
             .nth(line - 2)
             .map_or(bytes.len(), |(at, _)| at + 1)
     };
-    (line_start + column.saturating_sub(1)).min(bytes.len())
+    match column {
+        0 => line_start.saturating_sub(1),
+        _ => (line_start + column - 1).min(bytes.len()),
+    }
 }
 
 /// One reference token of a JSON pointer (RFC 6901 escapes).
@@ -232,7 +239,7 @@ mod tests {
         let bytes = b"{\n  \"a\": tru\n}";
         let err = serde_json::from_slice::<Json>(bytes).unwrap_err();
         let msg = parse_error("x.json", bytes, &err).to_string();
-        assert!(msg.starts_with("x.json:2: invalid JSON at byte "), "{msg}");
+        assert_eq!(msg, "x.json:2: invalid JSON at byte 12 (column 11): expected ident");
     }
 
     #[test]

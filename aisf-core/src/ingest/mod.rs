@@ -91,12 +91,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits {
-            max_depth: 128,
-            max_line: 16 << 20,
-            max_input: 8 << 30,
-            max_zip_ratio: 200,
-        }
+        Limits { max_depth: 128, max_line: 16 << 20, max_input: 8 << 30, max_zip_ratio: 200 }
     }
 }
 

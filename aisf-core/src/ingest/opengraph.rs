@@ -503,3 +503,7 @@ fn value_json(value: &Value) -> Json {
         Value::StrList(list) => Json::from(list.clone()),
     }
 }
+
+#[cfg(test)]
+#[path = "opengraph_tests.rs"]
+mod tests;

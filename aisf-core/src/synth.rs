@@ -1,1 +1,0 @@
-//! Deterministic synthetic organisations (being written).
