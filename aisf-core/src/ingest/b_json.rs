@@ -212,6 +212,7 @@ pub(crate) fn scalar(value: &Json) -> Option<Value> {
 }
 
 /// What a [`Walker`] made of an object.
+#[allow(dead_code, reason = "for the AWS, Entra, Okta and Google readers, not yet written")]
 pub(crate) enum Seen {
     /// It was a record and was handled.
     Record,
@@ -220,6 +221,7 @@ pub(crate) enum Seen {
 }
 
 /// A reader's part in [`walk`]: recognising and handling records.
+#[allow(dead_code, reason = "for the AWS, Entra, Okta and Google readers, not yet written")]
 pub(crate) trait Walker {
     /// Whether to look under member `key` (a container's member), given
     /// the names of the members above it; a reader refuses derived copies
@@ -247,6 +249,7 @@ pub(crate) trait Walker {
 /// name of the call, at any depth. Each object the walker does not take as
 /// a record is looked into; an array element holding no record at all is
 /// skipped as unrecognised. Returns the number of records found.
+#[allow(dead_code, reason = "for the AWS, Entra, Okta and Google readers, not yet written")]
 pub(crate) fn walk<W: Walker>(
     walker: &mut W,
     file: &str,

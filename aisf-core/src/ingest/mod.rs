@@ -423,49 +423,6 @@ fn render(value: &Value) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::EdgeKind;
-
-    #[test]
-    fn the_same_node_from_two_sources_merges_and_reports_conflicts() {
-        let mut sink = Sink::new(Mode::Lenient);
-        sink.begin("a.json", Format::SharpHound);
-        sink.node(Node::new("u1", NodeKind::Account).with_prop("enabled", true));
-        sink.begin("b.json", Format::SharpHound);
-        sink.node(Node::new("u1", NodeKind::Account).with_prop("enabled", false).with_name("U"));
-        let (graph, report) = sink.finish();
-        assert_eq!(graph.node_count(), 1);
-        assert_eq!(graph.node("u1").unwrap().name.as_deref(), Some("U"));
-        assert_eq!(report.conflicts.len(), 1);
-        assert_eq!(report.conflicts[0].kept, ("true".into(), "a.json".into()));
-        assert_eq!(report.conflicts[0].other, ("false".into(), "b.json".into()));
-    }
-
-    #[test]
-    fn a_placeholder_gives_way_to_the_definition() {
-        let mut sink = Sink::new(Mode::Lenient);
-        sink.begin("a", Format::OpenGraph);
-        sink.node(Node::new("g", NodeKind::Other(PLACEHOLDER_KIND.into())));
-        sink.node(Node::new("g", NodeKind::Group));
-        let (graph, report) = sink.finish();
-        assert_eq!(graph.node("g").unwrap().kind, NodeKind::Group);
-        assert!(report.conflicts.is_empty());
-    }
-
-    #[test]
-    fn strict_mode_turns_skips_into_errors_and_unresolved_ends_are_listed() {
-        let mut sink = Sink::new(Mode::Strict);
-        sink.begin("x.csv", Format::CsvBundle);
-        let err = sink.skip(Place::line("x.csv", 3), "bad row").unwrap_err();
-        assert_eq!(err.to_string(), "x.csv:3: bad row");
-        sink.edge(Edge::new(EdgeKind::MemberOf, "a", "b"));
-        let (_, report) = sink.finish();
-        assert_eq!(report.unresolved, vec!["a".to_string(), "b".to_string()]);
-    }
-}
-
 impl Sink {
     /// Starts a source whose format is not known (an input no reader
     /// recognises, a refused archive entry), so that its skip is counted
@@ -512,4 +469,47 @@ pub fn ingest_paths(
         detect::ingest_path(path, opts, &mut sink)?;
     }
     Ok(sink.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::EdgeKind;
+
+    #[test]
+    fn the_same_node_from_two_sources_merges_and_reports_conflicts() {
+        let mut sink = Sink::new(Mode::Lenient);
+        sink.begin("a.json", Format::SharpHound);
+        sink.node(Node::new("u1", NodeKind::Account).with_prop("enabled", true));
+        sink.begin("b.json", Format::SharpHound);
+        sink.node(Node::new("u1", NodeKind::Account).with_prop("enabled", false).with_name("U"));
+        let (graph, report) = sink.finish();
+        assert_eq!(graph.node_count(), 1);
+        assert_eq!(graph.node("u1").unwrap().name.as_deref(), Some("U"));
+        assert_eq!(report.conflicts.len(), 1);
+        assert_eq!(report.conflicts[0].kept, ("true".into(), "a.json".into()));
+        assert_eq!(report.conflicts[0].other, ("false".into(), "b.json".into()));
+    }
+
+    #[test]
+    fn a_placeholder_gives_way_to_the_definition() {
+        let mut sink = Sink::new(Mode::Lenient);
+        sink.begin("a", Format::OpenGraph);
+        sink.node(Node::new("g", NodeKind::Other(PLACEHOLDER_KIND.into())));
+        sink.node(Node::new("g", NodeKind::Group));
+        let (graph, report) = sink.finish();
+        assert_eq!(graph.node("g").unwrap().kind, NodeKind::Group);
+        assert!(report.conflicts.is_empty());
+    }
+
+    #[test]
+    fn strict_mode_turns_skips_into_errors_and_unresolved_ends_are_listed() {
+        let mut sink = Sink::new(Mode::Strict);
+        sink.begin("x.csv", Format::CsvBundle);
+        let err = sink.skip(Place::line("x.csv", 3), "bad row").unwrap_err();
+        assert_eq!(err.to_string(), "x.csv:3: bad row");
+        sink.edge(Edge::new(EdgeKind::MemberOf, "a", "b"));
+        let (_, report) = sink.finish();
+        assert_eq!(report.unresolved, vec!["a".to_string(), "b".to_string()]);
+    }
 }

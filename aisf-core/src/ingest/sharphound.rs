@@ -165,13 +165,13 @@ pub fn read(
     }
 
     let records = state.records;
-    if let Some(count) = meta.count.as_ref().and_then(Json::as_u64) {
-        if count != records {
-            state.sink.warn(format!(
-                "{file}: meta.count says {count} records but the data list holds {records}; \
+    if let Some(count) = meta.count.as_ref().and_then(Json::as_u64)
+        && count != records
+    {
+        state.sink.warn(format!(
+            "{file}: meta.count says {count} records but the data list holds {records}; \
                  the records are used"
-            ));
-        }
+        ));
     }
     state.dropped.report(state.sink, file);
     Ok(())
@@ -513,10 +513,10 @@ impl Edges<'_> {
             self.out.push(Edge::new(EdgeKind::MemberOf, target, id.clone()));
         }
         self.aces(record);
-        if let Some(Json::Object(parent)) = record.get("ContainedBy") {
-            if let Some(parent) = parent.get("ObjectIdentifier").and_then(Json::as_str) {
-                self.out.push(Edge::new(other("Contains"), parent, id.clone()));
-            }
+        if let Some(Json::Object(parent)) = record.get("ContainedBy")
+            && let Some(parent) = parent.get("ObjectIdentifier").and_then(Json::as_str)
+        {
+            self.out.push(Edge::new(other("Contains"), parent, id.clone()));
         }
         // From version 6 each child names its container, so the parent's
         // list would say the same thing twice.

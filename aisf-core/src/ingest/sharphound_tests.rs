@@ -149,7 +149,8 @@ fn goad_collections_are_read_from_their_zips() {
     for (zip, entries, records, nodes, users, groups, computers, members, aces) in zips {
         let path = PathBuf::from(format!("{GOAD}/{zip}"));
         let (graph, report) =
-            ingest_paths(&[path.clone()], &ReadOptions::default(), Mode::Strict).unwrap();
+            ingest_paths(std::slice::from_ref(&path), &ReadOptions::default(), Mode::Strict)
+                .unwrap();
         assert_eq!(report.sources.len(), entries, "{zip}");
         let prefix = format!("{}!", path.display());
         assert!(report.sources.iter().all(|s| s.file.starts_with(&prefix)), "{zip}");

@@ -675,11 +675,6 @@ impl Catalog {
         cat
     }
 
-    /// The entitlement index with this id.
-    pub(crate) fn ent(&self, id: &str) -> usize {
-        self.ents.iter().position(|e| e.id == id).unwrap_or(usize::MAX)
-    }
-
     fn compute_birthright(&self, dept: u8, title: u8) -> Vec<usize> {
         let systems = systems_of(dept, title);
         let manager = DEPTS[usize::from(dept)].titles[usize::from(title)].fill == Fill::Manager;

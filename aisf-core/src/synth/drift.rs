@@ -360,7 +360,7 @@ impl Injector<'_> {
 
                 let head = self.layout.members[usize::from(dept)][0];
                 let p = &mut self.layout.persons[i as usize];
-                p.moved = Some(Moved { dept: old.dept, title: old.title, team: old.team, at });
+                p.moved = Some(Moved { dept: old.dept, title: old.title, at });
                 p.dept = dept;
                 p.title = title;
                 p.team = 0;

@@ -48,7 +48,6 @@ const LAST: &[&str] = &[
 pub(crate) struct Moved {
     pub(crate) dept: u8,
     pub(crate) title: u8,
-    pub(crate) team: u32,
     pub(crate) at: i64,
 }
 
@@ -148,6 +147,7 @@ pub(crate) struct Layout {
     /// Person indices per department, in layout order.
     pub(crate) members: Vec<Vec<u32>>,
     /// Systems Administrators in a clean organisation.
+    #[cfg_attr(not(test), expect(dead_code, reason = "read by the layout tests only"))]
     pub(crate) sysadmins: usize,
     /// The tier-0 admin ceiling of the policy.
     pub(crate) max_admins: u32,
