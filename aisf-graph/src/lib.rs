@@ -16,7 +16,7 @@
 //! - [`naive`] is the obviously correct single-threaded evaluator every
 //!   query is tested against.
 //!
-//! The file format is described in [`format`].
+//! The file format is described in [`format`](mod@format).
 //!
 //! ```
 //! use aisf_core::{Edge, EdgeKind, Graph, Node, NodeKind};

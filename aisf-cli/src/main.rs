@@ -1,0 +1,184 @@
+//! `aisf`: the command line over the AISF library.
+//!
+//! The library prints nothing; this binary decides what a person sees:
+//! tables on a terminal, JSON for scripts, and exit codes a script can act
+//! on (see [`Exit`]).
+
+mod demo;
+mod display;
+mod ingest;
+mod query;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Exit codes, stable for scripts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    /// Done.
+    Ok = 0,
+    /// The command line was wrong (clap uses 2 as well).
+    Usage = 2,
+    /// An input could not be read or understood.
+    Input = 3,
+    /// A snapshot could not be opened, or failed verification.
+    Snapshot = 4,
+    /// A name given on the command line matches nothing in the snapshot.
+    NotFound = 5,
+    /// Writing an output failed.
+    Output = 6,
+}
+
+/// A failure to report: the message for the person, and the exit code.
+#[derive(Debug)]
+pub struct Failure {
+    code: Exit,
+    message: String,
+}
+
+impl Failure {
+    /// A failure with this code and message.
+    pub fn new(code: Exit, message: impl Into<String>) -> Failure {
+        Failure { code, message: message.into() }
+    }
+}
+
+/// What a command returns.
+pub type Outcome = Result<(), Failure>;
+
+#[derive(Parser)]
+#[command(
+    name = "aisf",
+    version,
+    about = "AISF: who can reach what, across every identity system, and where it drifts",
+    after_help = "Start with `aisf demo`: it needs nothing but this program."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate a realistic 250-person organisation, build its snapshot and
+    /// show what it holds.
+    #[command(after_help = "Example: aisf demo --out aisf-demo")]
+    Demo {
+        /// Folder for the snapshot and the generated policy.
+        #[arg(long, default_value = "aisf-demo")]
+        out: PathBuf,
+        /// Number of people (the demo default is 250).
+        #[arg(long, default_value_t = 250)]
+        people: usize,
+        /// Seed of the generator; the same seed gives the same organisation.
+        #[arg(long)]
+        seed: Option<u64>,
+    },
+    /// Read exports (files, folders or zip collections), correlate them and
+    /// write one snapshot.
+    #[command(after_help = "Example: aisf ingest exports/ hr.csv --out org.aisf")]
+    Ingest {
+        /// Files or folders to read; the format of each file is detected.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// The snapshot to write (replaced atomically).
+        #[arg(long)]
+        out: PathBuf,
+        /// Refuse the whole run at the first bad record instead of skipping
+        /// and counting it.
+        #[arg(long)]
+        strict: bool,
+        /// Print the ingest report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Summarise a snapshot: counts by kind and system.
+    #[command(after_help = "Example: aisf info org.aisf --verify")]
+    Info {
+        /// The snapshot.
+        snapshot: PathBuf,
+        /// Check every byte of the file (checksums and structure) as well.
+        #[arg(long)]
+        verify: bool,
+    },
+    /// Everything a person or an account can reach.
+    #[command(after_help = "Example: aisf access org.aisf ada.smith@example.com")]
+    Access {
+        /// The snapshot.
+        snapshot: PathBuf,
+        /// A node id, a name or an email address.
+        subject: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Who can reach an entitlement or a resource.
+    #[command(after_help = "Example: aisf who org.aisf aws:policy:AdministratorAccess")]
+    Who {
+        /// The snapshot.
+        snapshot: PathBuf,
+        /// A node id or a name.
+        target: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The path that justifies a person's or an account's access.
+    #[command(
+        after_help = "Example: aisf explain org.aisf person:17 aws:policy:AdministratorAccess"
+    )]
+    Explain {
+        /// The snapshot.
+        snapshot: PathBuf,
+        /// The person or account.
+        subject: String,
+        /// The entitlement or resource.
+        target: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// What a person or account would lose if one membership or grant were
+    /// removed.
+    #[command(
+        name = "what-if",
+        after_help = "Example: aisf what-if org.aisf --remove ad:asmith7 ad:group:domain-admins"
+    )]
+    WhatIf {
+        /// The snapshot.
+        snapshot: PathBuf,
+        /// The edge to remove: its holder and the group, role or
+        /// entitlement held.
+        #[arg(long, num_args = 2, value_names = ["HOLDER", "HELD"], required = true)]
+        remove: Vec<String>,
+        /// Whose access to compare (the holder when not given).
+        #[arg(long)]
+        subject: Option<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Demo { out, people, seed } => demo::run(&out, people, seed),
+        Command::Ingest { inputs, out, strict, json } => ingest::run(&inputs, &out, strict, json),
+        Command::Info { snapshot, verify } => query::info(&snapshot, verify),
+        Command::Access { snapshot, subject, json } => query::access(&snapshot, &subject, json),
+        Command::Who { snapshot, target, json } => query::who(&snapshot, &target, json),
+        Command::Explain { snapshot, subject, target, json } => {
+            query::explain(&snapshot, &subject, &target, json)
+        }
+        Command::WhatIf { snapshot, remove, subject } => {
+            query::what_if(&snapshot, &remove[0], &remove[1], subject.as_deref())
+        }
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            display::error(&failure.message);
+            ExitCode::from(failure.code as u8)
+        }
+    }
+}

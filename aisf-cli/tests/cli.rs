@@ -1,0 +1,143 @@
+//! End-to-end tests of the `aisf` binary: exit codes, outputs, and what it
+//! leaves on disk.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn aisf(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_aisf"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("the aisf binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures")
+}
+
+/// Runs the demo once in a fresh folder and returns the folder.
+fn demo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let out = aisf(&["demo", "--out", "d"], dir.path());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    dir
+}
+
+#[test]
+fn the_demo_writes_a_snapshot_and_exports_and_shows_privileged_access() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = aisf(&["demo", "--out", "d"], dir.path());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("250 people"), "{stdout}");
+    assert!(stdout.contains("aws:policy:AdministratorAccess"), "{stdout}");
+    assert!(stdout.contains("-member_of->"), "{stdout}");
+    assert!(dir.path().join("d/org.aisf").is_file());
+    assert!(dir.path().join("d/exports/persons.csv").is_file());
+
+    // The same seed gives the same snapshot, byte for byte.
+    let again = aisf(&["demo", "--out", "e"], dir.path());
+    assert!(again.status.success());
+    let a = std::fs::read(dir.path().join("d/org.aisf")).unwrap();
+    let b = std::fs::read(dir.path().join("e/org.aisf")).unwrap();
+    assert!(a == b, "two demo runs gave different snapshots");
+}
+
+#[test]
+fn queries_answer_on_the_demo_snapshot() {
+    let dir = demo();
+    let snap = "d/org.aisf";
+    let info = aisf(&["info", snap, "--verify"], dir.path());
+    assert!(info.status.success(), "{}", text(&info.stderr));
+    assert!(text(&info.stdout).contains("verified"));
+
+    let who = aisf(&["who", snap, "aws:policy:AdministratorAccess", "--json"], dir.path());
+    assert!(who.status.success(), "{}", text(&who.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&who.stdout).unwrap();
+    let persons = v["persons"].as_array().unwrap();
+    assert!(!persons.is_empty());
+
+    // Each person who can reach it has an explanation path ending there.
+    let person = persons[0]["id"].as_str().unwrap();
+    let why =
+        aisf(&["explain", snap, person, "aws:policy:AdministratorAccess", "--json"], dir.path());
+    assert!(why.status.success(), "{}", text(&why.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&why.stdout).unwrap();
+    let path = v["path"].as_array().unwrap();
+    assert_eq!(path[0]["node"]["id"], person);
+    assert_eq!(path.last().unwrap()["node"]["id"], "aws:policy:AdministratorAccess");
+
+    let access = aisf(&["access", snap, person, "--json"], dir.path());
+    let v: serde_json::Value = serde_json::from_slice(&access.stdout).unwrap();
+    let ents: Vec<&str> =
+        v["entitlements"].as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap()).collect();
+    assert!(ents.contains(&"aws:policy:AdministratorAccess"), "{ents:?}");
+}
+
+#[test]
+fn what_if_names_the_lost_entitlements() {
+    let dir = demo();
+    let who = aisf(&["who", "d/org.aisf", "ad:group:domain-admins", "--json"], dir.path());
+    let v: serde_json::Value = serde_json::from_slice(&who.stdout).unwrap();
+    let account = v["accounts"][0]["id"].as_str().unwrap().to_string();
+    let out = aisf(
+        &["what-if", "d/org.aisf", "--remove", &account, "ad:group:domain-admins"],
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("ad:ent:domain-admin"), "{}", text(&out.stdout));
+}
+
+#[test]
+fn the_demo_exports_ingest_back() {
+    let dir = demo();
+    let out = aisf(&["ingest", "d/exports", "--out", "re.aisf"], dir.path());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("csv-bundle"));
+    let info = aisf(&["info", "re.aisf", "--verify"], dir.path());
+    assert!(info.status.success(), "{}", text(&info.stderr));
+}
+
+#[test]
+fn ingest_reads_real_sample_exports() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = fixtures().join("bloodhound-docs-ad-sample");
+    let out = aisf(&["ingest", input.to_str().unwrap(), "--out", "ad.aisf", "--json"], dir.path());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["build"]["nodes"].as_u64().unwrap() > 100);
+}
+
+#[test]
+fn bad_input_gets_a_clear_message_and_a_distinct_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let missing = aisf(&["info", "nothing.aisf"], dir.path());
+    assert_eq!(missing.status.code(), Some(3));
+    assert!(text(&missing.stderr).contains("nothing.aisf: no such file"));
+
+    std::fs::write(dir.path().join("junk.aisf"), b"this is not a snapshot").unwrap();
+    let junk = aisf(&["info", "junk.aisf"], dir.path());
+    assert_eq!(junk.status.code(), Some(4));
+    assert!(text(&junk.stderr).contains("junk.aisf"));
+
+    let no_input = aisf(&["ingest", "nowhere/", "--out", "x.aisf"], dir.path());
+    assert_eq!(no_input.status.code(), Some(3));
+    assert!(!dir.path().join("x.aisf").exists(), "a failed ingest left a file");
+
+    let usage = aisf(&["frobnicate"], dir.path());
+    assert_eq!(usage.status.code(), Some(2));
+}
+
+#[test]
+fn an_unknown_name_is_exit_five() {
+    let dir = demo();
+    let out = aisf(&["access", "d/org.aisf", "nobody-by-this-name"], dir.path());
+    assert_eq!(out.status.code(), Some(5));
+    assert!(text(&out.stderr).contains("nobody-by-this-name"));
+}
