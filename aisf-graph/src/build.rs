@@ -316,8 +316,23 @@ impl<'a> Interner<'a> {
 
     /// The strings in sorted order, and for each provisional number its rank.
     fn rank(&self) -> (Vec<u32>, Vec<u32>) {
-        let mut order: Vec<u32> = (0..self.strs.len() as u32).collect();
-        order.par_sort_unstable_by(|&a, &b| self.strs[a as usize].cmp(self.strs[b as usize]));
+        // Sorting by a 16-byte big-endian prefix held beside the number
+        // keeps most comparisons inside the array being sorted; only equal
+        // prefixes follow the pointers to compare whole strings. Byte order
+        // of the prefix is byte order of the strings, so the result is the
+        // same as sorting the strings themselves.
+        let prefix = |s: &str| -> u128 {
+            let mut key = [0u8; 16];
+            let n = s.len().min(16);
+            key[..n].copy_from_slice(&s.as_bytes()[..n]);
+            u128::from_be_bytes(key)
+        };
+        let mut keyed: Vec<(u128, u32)> =
+            self.strs.par_iter().enumerate().map(|(i, s)| (prefix(s), i as u32)).collect();
+        keyed.par_sort_unstable_by(|a, b| {
+            a.0.cmp(&b.0).then_with(|| self.strs[a.1 as usize].cmp(self.strs[b.1 as usize]))
+        });
+        let order: Vec<u32> = keyed.into_iter().map(|(_, p)| p).collect();
         let mut rank = vec![0u32; order.len()];
         for (r, &p) in order.iter().enumerate() {
             rank[p as usize] = r as u32;
@@ -358,16 +373,32 @@ fn column_type(v: &Value) -> ColumnType {
 
 #[derive(Default)]
 struct Columns {
-    index: HashMap<(bool, String, ColumnType), usize>,
+    /// Column numbers by (edge column?, type), then key: looked up by
+    /// `&str`, so the hot path never allocates.
+    index: FxMap<(bool, ColumnType), FxMap<String, usize>>,
     cols: Vec<ColumnBuilder>,
 }
 
 impl Columns {
-    fn add(&mut self, edges: bool, owner: u32, props: &Props, strings: &Interner, rank: &[u32]) {
-        let sid = |s: &str| strings.get(s).map(|p| rank[p as usize]).unwrap_or(NONE);
+    /// Adds the properties of one owner. `prov` yields the provisional
+    /// string numbers of its string values, in order (see
+    /// [`intern_props`]).
+    fn add(
+        &mut self,
+        edges: bool,
+        owner: u32,
+        props: &Props,
+        prov: &mut impl Iterator<Item = u32>,
+        rank: &[u32],
+    ) {
+        let mut sid = || match prov.next() {
+            Some(p) if p != NONE => rank[p as usize],
+            _ => NONE,
+        };
         for (key, value) in props {
             let ty = column_type(value);
-            let at = *self.index.entry((edges, key.clone(), ty)).or_insert_with(|| {
+            let known = self.index.get(&(edges, ty)).and_then(|m| m.get(key.as_str())).copied();
+            let at = known.unwrap_or_else(|| {
                 self.cols.push(ColumnBuilder {
                     key: key.clone(),
                     ty,
@@ -380,7 +411,9 @@ impl Columns {
                     trues: RoaringBitmap::new(),
                     has: RoaringBitmap::new(),
                 });
-                self.cols.len() - 1
+                let at = self.cols.len() - 1;
+                self.index.entry((edges, ty)).or_default().insert(key.clone(), at);
+                at
             });
             let col = &mut self.cols[at];
             match value {
@@ -394,13 +427,13 @@ impl Columns {
                     col.owners.push(owner);
                     col.ints.push(*v);
                 }
-                Value::Str(s) => {
+                Value::Str(_) => {
                     col.owners.push(owner);
-                    col.strs.push(sid(s));
+                    col.strs.push(sid());
                 }
                 Value::StrList(list) => {
                     col.owners.push(owner);
-                    col.items.extend(list.iter().map(|s| sid(s)));
+                    col.items.extend(list.iter().map(|_| sid()));
                     col.list_offsets.push(col.items.len() as u32);
                 }
             }
@@ -420,27 +453,6 @@ fn lay_out(
     }
     let mut report = BuildReport { nodes: n as u64, ..BuildReport::default() };
 
-    // Node ids are interned first, in graph order, so a node's provisional
-    // string number is its position in the graph.
-    let mut strings = Interner::default();
-    for node in nodes {
-        strings.intern(&node.id);
-    }
-    for node in nodes {
-        if let Some(name) = &node.name {
-            strings.intern(name);
-        }
-        intern_props(&mut strings, &node.props);
-    }
-    for edge in graph.edges() {
-        intern_props(&mut strings, &edge.props);
-    }
-    if strings.strs.len() >= NONE as usize {
-        let count = strings.strs.len() as u64;
-        return Err(BuildError::TooLarge { what: "strings", count, max: NONE as u64 - 1 });
-    }
-    let (sorted, rank) = strings.rank();
-
     // Cluster node ids by kind: built-in kinds first, open kinds by name.
     let mut others: Vec<String> =
         nodes.iter().filter(|n| !n.kind.is_builtin()).map(|n| n.kind.to_string()).collect();
@@ -454,6 +466,34 @@ fn lay_out(
         new_of_old[old as usize] = new as u32;
     }
     let node_kinds = kind_ranges(&order, &ranks, &others);
+
+    // Node ids are interned first, in graph order, so a node's provisional
+    // string number is its position in the graph. Names and property
+    // strings follow in the new node order, and their provisional numbers
+    // are kept in that order so the columns below need no second lookup.
+    let mut strings = Interner::default();
+    strings.map.reserve(n * 2);
+    strings.strs.reserve(n * 2);
+    for node in nodes {
+        strings.intern(&node.id);
+    }
+    let mut name_prov = Vec::with_capacity(n);
+    let mut prop_prov = Vec::with_capacity(n * 2);
+    for &old in &order {
+        let node = &nodes[old as usize];
+        name_prov.push(node.name.as_deref().map_or(NONE, |name| strings.intern(name)));
+        intern_props(&mut strings, &node.props, &mut prop_prov);
+    }
+    let mut edge_prov = Vec::new();
+    for edge in graph.edges() {
+        intern_props(&mut strings, &edge.props, &mut edge_prov);
+    }
+    drop(edge_prov);
+    if strings.strs.len() >= NONE as usize {
+        let count = strings.strs.len() as u64;
+        return Err(BuildError::TooLarge { what: "strings", count, max: NONE as u64 - 1 });
+    }
+    let (sorted, rank) = strings.rank();
 
     let (edge_kinds, kind_of) = edge_kind_table(graph)?;
     let mut edges = resolve_edges(graph, &strings, &new_of_old, &kind_of, opts, &mut report)?;
@@ -482,11 +522,16 @@ fn lay_out(
 
     // Property columns, nodes then edges, owners in increasing order.
     let mut columns = Columns::default();
+    let mut prov = prop_prov.into_iter();
     for (new, &old) in order.iter().enumerate() {
-        columns.add(false, new as u32, &nodes[old as usize].props, &strings, &rank);
+        columns.add(false, new as u32, &nodes[old as usize].props, &mut prov, &rank);
     }
     let graph_edges = graph.edges();
-    for (pos, origs) in acc_groups.iter().chain(&oth_groups).enumerate() {
+    for (pos, origs) in acc_groups.iter().chain(oth_groups.iter()).enumerate() {
+        // Most edges carry no properties: skip them without allocating.
+        if origs.iter().all(|&o| graph_edges[o as usize].props.is_empty()) {
+            continue;
+        }
         let mut merged = Props::new();
         for &o in origs {
             for (k, v) in &graph_edges[o as usize].props {
@@ -494,20 +539,35 @@ fn lay_out(
             }
         }
         if !merged.is_empty() {
-            columns.add(true, pos as u32, &merged, &strings, &rank);
+            // Edge strings were interned above; look them up again here,
+            // since merging duplicates changes which values are kept.
+            let mut prov = merged.values().flat_map(|v| match v {
+                Value::Str(s) => vec![strings.get(s).unwrap_or(NONE)],
+                Value::StrList(list) => {
+                    list.iter().map(|s| strings.get(s).unwrap_or(NONE)).collect()
+                }
+                _ => Vec::new(),
+            });
+            columns.add(true, pos as u32, &merged, &mut prov, &rank);
         }
     }
 
     // Systems.
-    let mut systems: Vec<&str> = nodes.iter().filter_map(|n| n.system.as_deref()).collect();
+    // A few systems shared by many nodes: number them through a map.
+    let mut system_of: FxMap<&str, u32> = FxMap::default();
+    for node in nodes {
+        if let Some(s) = node.system.as_deref() {
+            system_of.entry(s).or_insert(0);
+        }
+    }
+    let mut systems: Vec<&str> = system_of.keys().copied().collect();
     systems.sort_unstable();
-    systems.dedup();
+    for (i, s) in systems.iter().enumerate() {
+        system_of.insert(s, i as u32);
+    }
     let node_system: Vec<u32> = order
-        .iter()
-        .map(|&old| match &nodes[old as usize].system {
-            Some(s) => systems.binary_search(&s.as_str()).map(|i| i as u32).unwrap_or(NONE),
-            None => NONE,
-        })
+        .par_iter()
+        .map(|&old| nodes[old as usize].system.as_deref().map_or(NONE, |s| system_of[s]))
         .collect();
 
     // Strings and the node columns that point into them.
@@ -519,13 +579,8 @@ fn lay_out(
         str_offsets.push(str_bytes.len() as u64);
     }
     let node_id: Vec<u32> = order.iter().map(|&old| rank[old as usize]).collect();
-    let node_name: Vec<u32> = order
-        .iter()
-        .map(|&old| match &nodes[old as usize].name {
-            Some(s) => strings.get(s).map(|p| rank[p as usize]).unwrap_or(NONE),
-            None => NONE,
-        })
-        .collect();
+    let node_name: Vec<u32> =
+        name_prov.iter().map(|&p| if p == NONE { NONE } else { rank[p as usize] }).collect();
     let mut id_index: Vec<u32> = (0..n as u32).collect();
     id_index.par_sort_unstable_by_key(|&v| node_id[v as usize]);
     let mut name_index: Vec<u32> =
@@ -666,17 +721,13 @@ fn lay_out(
     Ok((sections, counts, report))
 }
 
-fn intern_props<'a>(strings: &mut Interner<'a>, props: &'a Props) {
+/// Interns the strings of `props` and appends their provisional numbers,
+/// in the order [`Columns::add`] visits them.
+fn intern_props<'a>(strings: &mut Interner<'a>, props: &'a Props, out: &mut Vec<u32>) {
     for value in props.values() {
         match value {
-            Value::Str(s) => {
-                strings.intern(s);
-            }
-            Value::StrList(list) => {
-                for s in list {
-                    strings.intern(s);
-                }
-            }
+            Value::Str(s) => out.push(strings.intern(s)),
+            Value::StrList(list) => out.extend(list.iter().map(|s| strings.intern(s))),
             _ => {}
         }
     }
@@ -775,23 +826,25 @@ fn resolve_edges(
         let p = strings.get(id)? as usize;
         (p < n).then(|| new_of_old[p])
     };
-    let mut out = Vec::with_capacity(graph.edge_count());
-    let mut unknown = 0usize;
-    let mut examples = Vec::new();
-    for (i, e) in graph.edges().iter().enumerate() {
-        match (node_of(&e.src), node_of(&e.dst)) {
-            (Some(src), Some(dst)) => {
-                let kind = kind_number(&e.kind, kind_of);
-                out.push(RawEdge { src, kind, dst, orig: i as u32 });
-            }
-            _ => {
-                unknown += 1;
-                if examples.len() < 5 {
-                    examples.push(format!("{} {} -> {}", e.kind, e.src, e.dst));
-                }
-            }
-        }
-    }
+    // Lookups are independent and miss the cache: spread them over threads.
+    let resolved: Vec<Option<RawEdge>> = graph
+        .edges()
+        .par_iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let (src, dst) = (node_of(&e.src)?, node_of(&e.dst)?);
+            Some(RawEdge { src, kind: kind_number(&e.kind, kind_of), dst, orig: i as u32 })
+        })
+        .collect();
+    let out: Vec<RawEdge> = resolved.iter().flatten().copied().collect();
+    let unknown = resolved.len() - out.len();
+    let examples: Vec<String> = resolved
+        .iter()
+        .zip(graph.edges())
+        .filter(|(r, _)| r.is_none())
+        .take(5)
+        .map(|(_, e)| format!("{} {} -> {}", e.kind, e.src, e.dst))
+        .collect();
     if unknown > 0 {
         match opts.unknown_ends {
             UnknownEnds::Error => {
@@ -809,29 +862,43 @@ fn resolve_edges(
     Ok(out)
 }
 
-/// Sorts by (src, kind, dst), keeps one edge per triple and returns, for
-/// each kept edge, the positions in the graph of the edges merged into it.
-fn sort_dedup(edges: &mut Vec<RawEdge>) -> Vec<Vec<u32>> {
+/// Sorts by (src, kind, dst) and keeps one edge per triple. Returns the
+/// positions in the graph of every edge, grouped by the kept edge they
+/// merged into: the origins of kept edge `i` are
+/// `origins[starts[i]..starts[i + 1]]`. Flat, so a million edges cost two
+/// allocations, not a million.
+fn sort_dedup(edges: &mut Vec<RawEdge>) -> EdgeOrigins {
     edges.par_sort_unstable();
-    let mut groups: Vec<Vec<u32>> = Vec::with_capacity(edges.len());
+    let origins: Vec<u32> = edges.iter().map(|e| e.orig).collect();
+    let mut starts = Vec::with_capacity(edges.len() + 1);
     let mut kept = 0usize;
     for i in 0..edges.len() {
         let e = edges[i];
         if kept > 0 {
             let last = edges[kept - 1];
             if (last.src, last.kind, last.dst) == (e.src, e.kind, e.dst) {
-                if let Some(g) = groups.last_mut() {
-                    g.push(e.orig);
-                }
                 continue;
             }
         }
         edges[kept] = e;
         kept += 1;
-        groups.push(vec![e.orig]);
+        starts.push(i as u32);
     }
+    starts.push(origins.len() as u32);
     edges.truncate(kept);
-    groups
+    EdgeOrigins { origins, starts }
+}
+
+/// Which graph edges each kept edge stands for (see [`sort_dedup`]).
+struct EdgeOrigins {
+    origins: Vec<u32>,
+    starts: Vec<u32>,
+}
+
+impl EdgeOrigins {
+    fn iter(&self) -> impl Iterator<Item = &[u32]> + '_ {
+        self.starts.windows(2).map(|w| &self.origins[w[0] as usize..w[1] as usize])
+    }
 }
 
 /// CSR rows sorted by (kind, other end).
