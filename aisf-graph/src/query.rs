@@ -7,13 +7,14 @@
 
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
+use std::hash::BuildHasherDefault;
 use std::ops::Range;
 
 use aisf_core::{EdgeKind, NodeKind};
 use rayon::prelude::*;
 use roaring::RoaringBitmap;
 
-use crate::format::SectionKind;
+use crate::format::{NONE, SectionKind};
 use crate::snapshot::{Direction, NodeId, Snapshot};
 
 /// A dense visited set that clears in time proportional to what it holds.
@@ -174,10 +175,20 @@ pub enum Filter {
 /// points into, the entitlements and resources reachable from it (itself
 /// included). Computed once per snapshot, on first use.
 pub(crate) struct Closure {
-    sets: Vec<Option<RoaringBitmap>>,
+    /// For each component, the number of its set in `sets`, or `NONE` for
+    /// components nothing points into (accounts, persons): they need none.
+    slot: Vec<u32>,
+    sets: Vec<RoaringBitmap>,
     /// False when the sets would have exploded past the budget: queries
     /// then traverse instead.
     complete: bool,
+}
+
+impl Closure {
+    fn get(&self, component: u32) -> Option<&RoaringBitmap> {
+        let s = *self.slot.get(component as usize)?;
+        self.sets.get(s as usize)
+    }
 }
 
 /// The effective access of every account at once.
@@ -506,34 +517,54 @@ impl Snapshot {
         let scc = self.u32s(SectionKind::SccId);
         let (coff, ctgt) = (self.u32s(SectionKind::CompOff), self.u32s(SectionKind::CompTgt));
         let rev_off = self.u32s(SectionKind::AccRevOff);
+        let (entitlements, resources) = self.targets();
 
-        // Which components something points into, and their target members.
-        let mut wanted = vec![false; comps];
-        let mut members: Vec<Vec<u32>> = vec![Vec::new(); comps];
-        for v in 0..n {
-            let Some(&c) = scc.get(v) else { break };
-            let Some(w) = wanted.get_mut(c as usize) else { continue };
+        // Only components something points into get a set; their slots
+        // are numbered in component order.
+        const WANTED: u32 = NONE - 1;
+        let mut slot = vec![NONE; comps];
+        for (v, &c) in scc.iter().enumerate().take(n) {
             let has_in = rev_off.get(v + 1).zip(rev_off.get(v)).is_some_and(|(b, a)| b > a);
-            *w |= has_in;
-            if self.is_target(v as u32) {
-                members[c as usize].push(v as u32);
+            if let Some(s) = slot.get_mut(c as usize).filter(|_| has_in) {
+                *s = WANTED;
             }
         }
+        let mut wanted = 0u32;
+        for s in slot.iter_mut().filter(|s| **s == WANTED) {
+            *s = wanted;
+            wanted += 1;
+        }
+
+        // The targets inside each wanted component, grouped by slot.
+        let mut members: Vec<(u32, u32)> = entitlements
+            .chain(resources)
+            .filter_map(|v| {
+                let s = *slot.get(*scc.get(v as usize)? as usize)?;
+                (s != NONE).then_some((s, v))
+            })
+            .collect();
+        members.sort_unstable();
 
         // Components complete before anything that reaches them, so one
         // pass in number order sees every successor's set first.
         let budget = CLOSURE_BUDGET_PER_NODE * n as u64 + 10_000_000;
         let mut used = 0u64;
-        let mut sets: Vec<Option<RoaringBitmap>> = vec![None; comps];
+        let mut sets: Vec<RoaringBitmap> = Vec::with_capacity(wanted as usize);
+        let mut at = 0;
         for c in 0..comps {
-            if !wanted[c] {
+            let own = slot[c];
+            if own == NONE {
                 continue;
             }
-            let mut set =
-                RoaringBitmap::from_sorted_iter(members[c].iter().copied()).unwrap_or_default();
+            let first = at;
+            while members.get(at).is_some_and(|m| m.0 == own) {
+                at += 1;
+            }
+            let mut set = RoaringBitmap::from_sorted_iter(members[first..at].iter().map(|m| m.1))
+                .unwrap_or_default();
             for &d in Snapshot::row(coff, ctgt, c as u32).1 {
-                match sets.get(d as usize) {
-                    Some(Some(s)) if (d as usize) < c => set |= s,
+                match slot.get(d as usize).and_then(|&s| sets.get(s as usize)) {
+                    Some(s) if (d as usize) < c => set |= s,
                     _ => {
                         // A successor without a set has no incoming edge
                         // recorded (damaged file) or comes later: traverse.
@@ -543,11 +574,11 @@ impl Snapshot {
             }
             used += set.len();
             if used > budget {
-                return Closure { sets: Vec::new(), complete: false };
+                return Closure { slot: Vec::new(), sets: Vec::new(), complete: false };
             }
-            sets[c] = Some(set);
+            sets.push(set);
         }
-        Closure { sets, complete: true }
+        Closure { slot, sets, complete: true }
     }
 
     /// Targets reachable from one component, by traversal (the fallback).
@@ -582,7 +613,7 @@ impl Snapshot {
             return RoaringBitmap::from_sorted_iter(reached).unwrap_or_default();
         }
         for &w in self.access_row(v, Direction::Out) {
-            if let Some(Some(s)) = scc.get(w as usize).and_then(|&c| closure.sets.get(c as usize)) {
+            if let Some(s) = scc.get(w as usize).and_then(|&c| closure.get(c)) {
                 out |= s;
             }
         }
@@ -597,53 +628,91 @@ impl Snapshot {
     /// share one result.
     pub fn access_all(&self) -> AllAccess<'_> {
         let accounts = self.kind_range(&NodeKind::Account);
-        let scc = self.u32s(SectionKind::SccId);
-        let closure = self.closure();
+        let (off, tgt, _) = self.group(true, Direction::Out);
+        let row = |a: u32| Snapshot::row(off, tgt, a).1;
 
-        // The signature of an account: the components it points into.
-        let signature_of = |a: u32| -> Vec<u32> {
-            let mut s: Vec<u32> = self
-                .access_row(a, Direction::Out)
-                .iter()
-                .filter_map(|&w| scc.get(w as usize).copied())
-                .collect();
-            s.sort_unstable();
-            s.dedup();
-            s
-        };
-        let mut keyed: Vec<(u64, u32)> =
-            accounts.clone().into_par_iter().map(|a| (hash_list(&signature_of(a)), a)).collect();
-        keyed.par_sort_unstable();
+        // Accounts with the same row (the same direct memberships, role
+        // assignments and grants) reach the same things. Each chunk of
+        // accounts numbers its distinct rows in a map of its own...
+        const CHUNK: usize = 1 << 16;
+        let all: Vec<u32> = accounts.clone().collect();
+        let chunks: Vec<(Vec<u32>, Vec<u32>)> = all
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                let mut numbers: HashMap<Signature<'_>, u32, BuildHasherDefault<PreHashed>> =
+                    HashMap::default();
+                let mut reps = Vec::new();
+                let local = chunk
+                    .iter()
+                    .map(|&a| {
+                        let r = row(a);
+                        *numbers.entry(Signature(hash_list(r), r)).or_insert_with(|| {
+                            reps.push(a);
+                            reps.len() as u32 - 1
+                        })
+                    })
+                    .collect();
+                (local, reps)
+            })
+            .collect();
 
-        // One set per distinct signature (hash collisions are split).
-        let mut groups: Vec<(u32, ())> = Vec::new();
-        let mut signature = vec![0u32; accounts.len()];
-        let mut i = 0;
-        while i < keyed.len() {
-            let mut j = i;
-            while j < keyed.len() && keyed[j].0 == keyed[i].0 {
-                j += 1;
-            }
-            let mut reps: Vec<(Vec<u32>, u32)> = Vec::new();
-            for &(_, a) in &keyed[i..j] {
-                let sig = signature_of(a);
-                let at = match reps.iter().position(|(s, _)| *s == sig) {
-                    Some(p) => reps[p].1,
-                    None => {
-                        let id = groups.len() as u32;
-                        groups.push((a, ()));
-                        reps.push((sig, id));
-                        id
-                    }
-                };
-                signature[(a - accounts.start) as usize] = at;
-            }
-            i = j;
-        }
-        let _ = closure;
+        // ...then the chunks' few distinct rows are numbered once overall.
+        let mut numbers: HashMap<Signature<'_>, u32, BuildHasherDefault<PreHashed>> =
+            HashMap::default();
+        let mut representatives: Vec<u32> = Vec::new();
+        let global: Vec<Vec<u32>> = chunks
+            .iter()
+            .map(|(_, reps)| {
+                reps.iter()
+                    .map(|&a| {
+                        let r = row(a);
+                        *numbers.entry(Signature(hash_list(r), r)).or_insert_with(|| {
+                            representatives.push(a);
+                            representatives.len() as u32 - 1
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        let signature: Vec<u32> = chunks
+            .par_iter()
+            .zip(&global)
+            .flat_map_iter(|((local, _), map)| local.iter().map(|&l| map[l as usize]))
+            .collect();
+
         let sets: Vec<RoaringBitmap> =
-            groups.par_iter().map(|(rep, _)| self.direct_closure(*rep)).collect();
+            representatives.par_iter().map(|&rep| self.direct_closure(rep)).collect();
         AllAccess { snap: self, accounts, signature, sets, entitlements: self.targets().0 }
+    }
+}
+
+/// A signature with its hash computed once.
+#[derive(PartialEq, Eq)]
+struct Signature<'a>(u64, &'a [u32]);
+
+impl std::hash::Hash for Signature<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64(self.0);
+    }
+}
+
+/// A hasher that passes through a hash already computed.
+#[derive(Default)]
+struct PreHashed(u64);
+
+impl std::hash::Hasher for PreHashed {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, v: u64) {
+        self.0 = v;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 

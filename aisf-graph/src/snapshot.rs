@@ -416,7 +416,7 @@ impl Snapshot {
             .map(|i| (i + builtin) as u16)
     }
 
-    fn group(&self, access: bool, dir: Direction) -> (&[u32], &[u32], &[u16]) {
+    pub(crate) fn group(&self, access: bool, dir: Direction) -> (&[u32], &[u32], &[u16]) {
         use SectionKind::*;
         let (o, t, k) = match (access, dir) {
             (true, Direction::Out) => (AccFwdOff, AccFwdTgt, AccFwdKind),
