@@ -100,6 +100,7 @@ fn engine(c: &mut Criterion) {
         g.finish();
 
         queries(c, &fx, &label);
+        who_latency(&fx, &label);
         all_access(c, &fx, &naive, &label, big);
     }
 }
@@ -149,6 +150,29 @@ fn queries(c: &mut Criterion, fx: &Fixture, label: &str) {
         })
     });
     g.finish();
+}
+
+/// Who-can-access latency over 100 fixed entitlements, 20 rounds each:
+/// criterion reports means, the performance bar is on the 99th percentile.
+#[expect(clippy::print_stdout, reason = "a benchmark reports what it measured")]
+fn who_latency(fx: &Fixture, label: &str) {
+    let mut times: Vec<Duration> = Vec::with_capacity(fx.entitlements.len() * 20);
+    for _ in 0..20 {
+        for &e in &fx.entitlements {
+            let t = std::time::Instant::now();
+            black_box(fx.snap.who_can_access(e).persons.len());
+            times.push(t.elapsed());
+        }
+    }
+    times.sort_unstable();
+    let at = |q: f64| times[((times.len() - 1) as f64 * q) as usize];
+    println!(
+        "who_can_access latency/{label}: p50 {:?}  p99 {:?}  max {:?}  ({} calls)",
+        at(0.5),
+        at(0.99),
+        times[times.len() - 1],
+        times.len()
+    );
 }
 
 fn all_access(c: &mut Criterion, fx: &Fixture, naive: &Naive, label: &str, big: bool) {
