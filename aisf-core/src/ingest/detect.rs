@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 
 use super::json_support::strip_bom;
 use super::{
-    Format, IngestError, Mode, Place, ReadOptions, Sink, archive, csv_bundle, opengraph, sharphound,
+    Format, IngestError, Mode, Place, ReadOptions, Sink, archive, aws, csv_bundle, opengraph,
+    sharphound,
 };
 use csv_bundle::BundleFile;
 
@@ -139,6 +140,8 @@ pub fn read_as(
         Format::CsvBundle => csv_bundle::read(bytes, file, opts, sink),
         Format::SharpHound => sharphound::read(bytes, file, opts, sink),
         Format::OpenGraph => opengraph::read(bytes, file, opts, sink),
+        Format::AwsIam => aws::read(bytes, file, opts, sink),
+        Format::AwsCredentialReport => aws::read_credential_report(bytes, file, opts, sink),
         other => Err(IngestError::UnknownFormat {
             file: file.to_string(),
             hint: format!("detected as {}, whose reader is not available yet", other.name()),
