@@ -211,8 +211,24 @@ pub(crate) fn scalar(value: &Json) -> Option<Value> {
     }
 }
 
+/// Copies the members of a record not mapped elsewhere that hold a plain
+/// value, under their own names: not `mapped`, not annotations (`@odata.*`,
+/// `_links`), not secrets.
+pub(crate) fn keep_others(obj: &Object, mapped: &[&str], node: &mut crate::Node) {
+    for (key, value) in obj {
+        let skip = mapped.iter().any(|m| m.eq_ignore_ascii_case(key))
+            || key.starts_with(['@', '_'])
+            || super::b_common::is_secret(key);
+        if skip {
+            continue;
+        }
+        if let Some(value) = scalar(value) {
+            node.props.entry(key.clone()).or_insert(value);
+        }
+    }
+}
+
 /// What a [`Walker`] made of an object.
-#[allow(dead_code, reason = "for the AWS, Entra, Okta and Google readers, not yet written")]
 pub(crate) enum Seen {
     /// It was a record and was handled.
     Record,
@@ -221,7 +237,6 @@ pub(crate) enum Seen {
 }
 
 /// A reader's part in [`walk`]: recognising and handling records.
-#[allow(dead_code, reason = "for the AWS, Entra, Okta and Google readers, not yet written")]
 pub(crate) trait Walker {
     /// Whether to look under member `key` (a container's member), given
     /// the names of the members above it; a reader refuses derived copies
@@ -247,9 +262,9 @@ pub(crate) trait Walker {
 /// Finds the records in `value`: a bare list, an API envelope such as
 /// `{"value": [...]}` or `{"users": [...]}`, or a fixture keyed by the
 /// name of the call, at any depth. Each object the walker does not take as
-/// a record is looked into; an array element holding no record at all is
-/// skipped as unrecognised. Returns the number of records found.
-#[allow(dead_code, reason = "for the AWS, Entra, Okta and Google readers, not yet written")]
+/// a record is looked into; an object in an array holding no record at all
+/// is skipped as unrecognised, and so is a plain value among objects.
+/// Returns the number of records found.
 pub(crate) fn walk<W: Walker>(
     walker: &mut W,
     file: &str,
@@ -260,9 +275,17 @@ pub(crate) fn walk<W: Walker>(
 ) -> Result<usize, IngestError> {
     match value {
         Json::Array(items) => {
+            // A plain value among objects is a record of the wrong type; a
+            // list of plain values only (names, flags) holds no records.
+            let holds_objects = items.iter().any(Json::is_object);
             let mut found = 0;
             for (i, item) in items.iter().enumerate() {
                 let at = index(ptr, i);
+                if holds_objects && !matches!(item, Json::Object(_) | Json::Array(_)) {
+                    let reason = format!("expected a record object, found {}", describe(item));
+                    sink.skip(Place::pointer(file, at), reason)?;
+                    continue;
+                }
                 let here = walk(walker, file, item, &at, path, sink)?;
                 if here == 0 && item.is_object() {
                     sink.skip(Place::pointer(file, at), "unrecognised object")?;

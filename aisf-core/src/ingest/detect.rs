@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 
 use super::json_support::strip_bom;
 use super::{
-    Format, IngestError, Mode, Place, ReadOptions, Sink, archive, aws, csv_bundle, opengraph,
-    sharphound,
+    Format, IngestError, Mode, Place, ReadOptions, Sink, archive, aws, csv_bundle, entra,
+    opengraph, sharphound,
 };
 use csv_bundle::BundleFile;
 
@@ -62,7 +62,15 @@ fn detect_json(text: &str) -> Option<Format> {
     if has("admin#directory#") {
         return Some(Format::Google);
     }
-    if key("@odata.context") || has("\"@odata.type\"") || has("\"userPrincipalName\"") {
+    let graph_assignment =
+        has("\"principalId\"") && (has("\"roleDefinitionId\"") || has("\"appRoleId\""));
+    let scubagear = key("tenant_id") && key("module_version");
+    if key("@odata.context")
+        || has("\"@odata.type\"")
+        || has("\"userPrincipalName\"")
+        || graph_assignment
+        || scubagear
+    {
         return Some(Format::Entra);
     }
     let okta_user = has("\"profile\"") && (has("\"statusChanged\"") || has("\"_links\""));
@@ -142,6 +150,7 @@ pub fn read_as(
         Format::OpenGraph => opengraph::read(bytes, file, opts, sink),
         Format::AwsIam => aws::read(bytes, file, opts, sink),
         Format::AwsCredentialReport => aws::read_credential_report(bytes, file, opts, sink),
+        Format::Entra => entra::read(bytes, file, opts, sink),
         other => Err(IngestError::UnknownFormat {
             file: file.to_string(),
             hint: format!("detected as {}, whose reader is not available yet", other.name()),
@@ -263,6 +272,14 @@ mod tests {
                 "x.json",
                 r#"{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users", "value": []}"#
             ),
+            Some(Format::Entra)
+        );
+        assert_eq!(
+            sniff("x.json", r#"[{"principalId": "p", "roleDefinitionId": "r"}]"#),
+            Some(Format::Entra)
+        );
+        assert_eq!(
+            sniff("x.json", r#"{"module_version": "1.8.0", "tenant_id": "t"}"#),
             Some(Format::Entra)
         );
         assert_eq!(
