@@ -166,7 +166,6 @@ impl Edges {
 }
 
 /// The last path segment of a URL or ARN-like reference, without a query.
-#[allow(dead_code, reason = "for the AWS, Entra, Okta and Google readers, not yet written")]
 pub(crate) fn last_segment(reference: &str) -> Option<&str> {
     let path = reference.split(['?', '#']).next().unwrap_or_default();
     path.trim_end_matches('/').rsplit('/').next().filter(|s| !s.is_empty())

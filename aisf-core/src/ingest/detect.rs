@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use super::json_support::strip_bom;
 use super::{
-    Format, IngestError, Mode, Place, ReadOptions, Sink, archive, aws, csv_bundle, entra,
+    Format, IngestError, Mode, Place, ReadOptions, Sink, archive, aws, csv_bundle, entra, okta,
     opengraph, sharphound,
 };
 use csv_bundle::BundleFile;
@@ -74,7 +74,8 @@ fn detect_json(text: &str) -> Option<Format> {
         return Some(Format::Entra);
     }
     let okta_user = has("\"profile\"") && (has("\"statusChanged\"") || has("\"_links\""));
-    if okta_user || has("okta.com") && has("\"_links\"") {
+    let okta_role = has("\"assignmentType\"") && has("\"_links\"");
+    if okta_user || okta_role || has("okta.com") && has("\"_links\"") {
         return Some(Format::Okta);
     }
     None
@@ -151,6 +152,7 @@ pub fn read_as(
         Format::AwsIam => aws::read(bytes, file, opts, sink),
         Format::AwsCredentialReport => aws::read_credential_report(bytes, file, opts, sink),
         Format::Entra => entra::read(bytes, file, opts, sink),
+        Format::Okta => okta::read(bytes, file, opts, sink),
         other => Err(IngestError::UnknownFormat {
             file: file.to_string(),
             hint: format!("detected as {}, whose reader is not available yet", other.name()),
