@@ -132,8 +132,11 @@ pub(super) fn direct_grants(ctx: &Ctx<'_>) -> Vec<Hit> {
         .clone()
         .into_par_iter()
         .flat_map_iter(|a| {
-            let to = ctx.snap.neighbors(NodeId(a), &EdgeKind::Grant, Direction::Out);
-            to.iter().copied().filter(|e| ctx.ents.contains(e)).map(move |e| {
+            let mut to = ctx.snap.neighbors(NodeId(a), &EdgeKind::Grant, Direction::Out).to_vec();
+            // The same grant may come twice from the sources: one finding.
+            to.sort_unstable();
+            to.dedup();
+            to.into_iter().filter(|e| ctx.ents.contains(e)).map(move |e| {
                 let (id, ent) = (ctx.id(a), ctx.id(e));
                 let text = format!("{ent} is granted to {id} itself, outside any group or role");
                 let clause = "access is granted through groups and roles".to_string();
