@@ -86,11 +86,14 @@ pub enum RuleId {
     ContractorPastEnd,
     /// More tier-0 administrators than the policy allows.
     TooManyAdmins,
+    /// An entitlement few of a person's peers (same department and title)
+    /// hold, for persons no business role describes.
+    PeerOutlier,
 }
 
 impl RuleId {
     /// Every rule, in a fixed order.
-    pub const ALL: [RuleId; 20] = [
+    pub const ALL: [RuleId; 21] = [
         RuleId::OrphanAccount,
         RuleId::NoHrRecord,
         RuleId::DisputedAccount,
@@ -111,6 +114,7 @@ impl RuleId {
         RuleId::PrivilegedAsrepRoastable,
         RuleId::ContractorPastEnd,
         RuleId::TooManyAdmins,
+        RuleId::PeerOutlier,
     ];
 
     /// The kebab-case id.
@@ -136,6 +140,7 @@ impl RuleId {
             RuleId::PrivilegedAsrepRoastable => "privileged-asrep-roastable",
             RuleId::ContractorPastEnd => "contractor-past-end",
             RuleId::TooManyAdmins => "too-many-admins",
+            RuleId::PeerOutlier => "peer-outlier",
         }
     }
 
@@ -165,7 +170,7 @@ impl RuleId {
             | ServiceNoOwner
             | PrivilegedPwdNeverExpires
             | TooManyAdmins => Severity::Medium,
-            UncorrelatedAccount | StaleAccount | DirectGrant => Severity::Low,
+            UncorrelatedAccount | StaleAccount | DirectGrant | PeerOutlier => Severity::Low,
         }
     }
 
@@ -205,6 +210,7 @@ impl RuleId {
             }
             ContractorPastEnd => "enabled account of a contractor whose contract ended",
             TooManyAdmins => "more tier-0 administrators than the policy allows",
+            PeerOutlier => "entitlement few peers hold, for a person no business role describes",
         }
     }
 }

@@ -930,3 +930,64 @@ fn only_and_no_paths_options() {
     assert_eq!(report.findings.len(), 2);
     assert!(report.findings.iter().all(|f| f.path.is_empty()));
 }
+
+/// Ten Ops technicians no business role describes, all in `ad:sales`; the
+/// first also in `ad:audit`.
+fn ops_team(o: &mut Org) {
+    o.node(Node::new("ad:audit", NodeKind::Group).with_system("ad"));
+    o.grant("ad:audit", "erp:audit");
+    for i in 0..10 {
+        let (p, a) = (format!("p:ops{i}"), format!("ad:ops{i}"));
+        o.person(&p, "Ops", "Technician");
+        o.account(&a, &p, &[]);
+        o.member(&a, "ad:sales");
+    }
+    o.member("ad:ops0", "ad:audit");
+}
+
+#[test]
+fn peer_outliers() {
+    check(&[
+        Case {
+            name: "one in ten holds it",
+            build: ops_team,
+            policy: "",
+            rule: RuleId::PeerOutlier,
+            must: &[("p:ops0", Some("erp:audit"))],
+        },
+        Case {
+            name: "peer_outlier_max_share",
+            build: ops_team,
+            policy: "[thresholds]\npeer_outlier_max_share = 0.05\n",
+            rule: RuleId::PeerOutlier,
+            must: &[],
+        },
+        Case {
+            name: "peer_min_group_size",
+            build: ops_team,
+            policy: "[thresholds]\npeer_min_group_size = 11\n",
+            rule: RuleId::PeerOutlier,
+            must: &[],
+        },
+        Case {
+            name: "persons a role describes are judged by excess-access instead",
+            build: ops_team,
+            policy: "[[role]]\nname = \"ops\"\ndepartment = \"Ops\"\ngrants = [\"crm:read\"]\n",
+            rule: RuleId::PeerOutlier,
+            must: &[],
+        },
+    ]);
+}
+
+#[test]
+fn without_roles_excess_access_does_not_run() {
+    let mut o = Org::new();
+    ops_team(&mut o);
+    let (bytes, _) = build_bytes(&o.g, &BuildOptions::default()).unwrap();
+    let snap = Snapshot::from_bytes(&bytes).unwrap();
+    let policy = Policy::from_toml_str("", "empty.toml").unwrap();
+    let report = scan(&snap, &policy, &ScanOptions { now: Some(NOW), ..ScanOptions::default() });
+    assert_eq!(report.of_rule(RuleId::ExcessAccess).count(), 0);
+    let outliers: Vec<&str> = report.of_rule(RuleId::PeerOutlier).map(|f| f.subject()).collect();
+    assert_eq!(outliers, ["p:ops0"]);
+}

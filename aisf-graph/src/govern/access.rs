@@ -13,7 +13,13 @@ use super::{Hit, Remedy};
 /// its person's birthright, not in a mover's previous birthright (that is
 /// `mover-residual`, or within grace), and not named by any exception for
 /// the person or account, expired or not (expiry is `expired-exception`).
+///
+/// Without any `[[role]]` there is no birthright to compare with, and the
+/// rule makes no finding (`peer-outlier` judges such organisations).
 pub(super) fn excess(ctx: &Ctx<'_>) -> Vec<Hit> {
+    if ctx.policy.roles.is_empty() {
+        return Vec::new();
+    }
     ctx.persons
         .clone()
         .into_par_iter()

@@ -320,18 +320,26 @@ impl<'s> Ctx<'s> {
         out
     }
 
+    /// Whether any business role describes a person.
+    pub(crate) fn described(&self, person: u32) -> bool {
+        let facts = self.facts(person);
+        let facts = facts.view();
+        self.policy.roles.iter().any(|r| r.applies(&facts))
+    }
+
+    fn facts(&self, person: u32) -> OwnedFacts {
+        OwnedFacts {
+            department: self.text(person, props::DEPARTMENT),
+            title: self.text(person, props::TITLE),
+            job_code: self.text(person, PersonFacts::JOB_CODE),
+            employment_type: self.text(person, props::EMPLOYMENT_TYPE),
+        }
+    }
+
     /// A person's current and, for a mover, previous birthright.
     pub(crate) fn birthrights(&self, person: u32) -> (RoaringBitmap, Option<RoaringBitmap>) {
-        let dept = self.text(person, props::DEPARTMENT);
-        let title = self.text(person, props::TITLE);
-        let job = self.text(person, PersonFacts::JOB_CODE);
-        let kind = self.text(person, props::EMPLOYMENT_TYPE);
-        let facts = PersonFacts {
-            department: dept.as_deref(),
-            title: title.as_deref(),
-            job_code: job.as_deref(),
-            employment_type: kind.as_deref(),
-        };
+        let owned = self.facts(person);
+        let facts = owned.view();
         let now = self.birthright(&facts);
 
         let prev_dept = self.text(person, PREVIOUS_DEPARTMENT);
@@ -383,6 +391,25 @@ impl<'s> Ctx<'s> {
     /// The subject of an exception as a node, if it is in the snapshot.
     pub(crate) fn subject_node(&self, s: &Subject) -> Option<u32> {
         self.snap.find(s.id()).map(|n| n.0)
+    }
+}
+
+/// A person's attributes, owned (the snapshot hands out copies).
+struct OwnedFacts {
+    department: Option<String>,
+    title: Option<String>,
+    job_code: Option<String>,
+    employment_type: Option<String>,
+}
+
+impl OwnedFacts {
+    fn view(&self) -> PersonFacts<'_> {
+        PersonFacts {
+            department: self.department.as_deref(),
+            title: self.title.as_deref(),
+            job_code: self.job_code.as_deref(),
+            employment_type: self.employment_type.as_deref(),
+        }
     }
 }
 

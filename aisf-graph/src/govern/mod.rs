@@ -30,9 +30,16 @@
 //! | `privileged-asrep-roastable` | account | privileged, `dont_req_preauth` |
 //! | `contractor-past-end` | account | enabled account of an active contractor past `end_date` |
 //! | `too-many-admins` | `org` | more tier-0 holders than `max_admins` |
+//! | `peer-outlier` | person | entitlement held by at most `peer_outlier_max_share` of peers |
 //!
 //! The exact semantics are those the synthetic generator documents on
 //! [`aisf_core::synth::DriftKind`]; the tests hold every rule to them.
+//! Two rules have no counterpart there: `uncorrelated-account` (an
+//! account that matches exactly one person yet is not linked to them) and
+//! `peer-outlier`, which judges only persons no `[[role]]` describes
+//! (everyone, when the policy has no roles), so that it complements
+//! `excess-access` rather than repeating it. `excess-access` needs a
+//! birthright model: it does not run when the policy has no `[[role]]`.
 //!
 //! ```
 //! use aisf_core::synth::{OrgConfig, generate};
@@ -52,6 +59,7 @@ mod context;
 mod evidence;
 mod hygiene;
 mod identity;
+mod peers;
 pub mod risk;
 
 use aisf_core::finding::{Action, Finding, RuleId};
@@ -232,6 +240,7 @@ fn run(ctx: &Ctx<'_>, rule: RuleId) -> Vec<Hit> {
         MoverResidual => access::movers(ctx),
         SodViolation => access::sod(ctx),
         ExpiredException => access::expired(ctx),
+        PeerOutlier => peers::outliers(ctx),
         _ => Vec::new(),
     }
 }
