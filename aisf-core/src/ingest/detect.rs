@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 
 use super::json_support::strip_bom;
 use super::{
-    Format, IngestError, Mode, Place, ReadOptions, Sink, archive, aws, csv_bundle, entra, okta,
-    opengraph, sharphound,
+    Format, IngestError, Mode, Place, ReadOptions, Sink, archive, aws, csv_bundle, entra, google,
+    okta, opengraph, sharphound,
 };
 use csv_bundle::BundleFile;
 
@@ -59,7 +59,7 @@ fn detect_json(text: &str) -> Option<Format> {
     if has("urn:ietf:params:scim:") || (key("Resources") && key("schemas")) {
         return Some(Format::Scim);
     }
-    if has("admin#directory#") {
+    if has("admin#directory#") || has("\"groupKey\"") || has("\"preferredMemberKey\"") {
         return Some(Format::Google);
     }
     let graph_assignment =
@@ -153,6 +153,7 @@ pub fn read_as(
         Format::AwsCredentialReport => aws::read_credential_report(bytes, file, opts, sink),
         Format::Entra => entra::read(bytes, file, opts, sink),
         Format::Okta => okta::read(bytes, file, opts, sink),
+        Format::Google => google::read(bytes, file, opts, sink),
         other => Err(IngestError::UnknownFormat {
             file: file.to_string(),
             hint: format!("detected as {}, whose reader is not available yet", other.name()),
