@@ -356,8 +356,9 @@ impl<'s> Ctx<'s> {
         (now, before)
     }
 
-    /// The exceptions for a node (a person or an account), with their
-    /// index in the policy.
+    /// The exceptions for a node (a person or an account: exceptions are
+    /// indexed by the node their `person` or `account` key names), with
+    /// their index in the policy.
     pub(crate) fn exceptions_of(&self, v: u32) -> impl Iterator<Item = (usize, &'s Exception)> {
         let list = self.exceptions.get(&v).map(Vec::as_slice).unwrap_or(&[]);
         let all = &self.policy.exceptions;

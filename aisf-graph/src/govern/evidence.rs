@@ -3,7 +3,6 @@
 
 use aisf_core::EdgeKind;
 use aisf_core::finding::{Action, Finding, PathStep, RiskFactors, RuleId};
-use aisf_core::policy::Subject;
 
 use super::context::{Ctx, DAY};
 use super::{Hit, Remedy, risk};
@@ -19,21 +18,16 @@ pub(super) fn silenced(ctx: &Ctx<'_>, hit: &Hit) -> bool {
         let set = ctx.matching(pattern);
         hit.entitlement.iter().chain(&hit.related).any(|e| set.contains(*e))
     };
-    ctx.policy.exceptions.iter().filter(|x| x.is_active(now)).any(|x| {
-        let subject = ctx.subject_node(&x.subject);
-        let for_subject = match x.subject {
-            Subject::Person(_) => subject.is_some() && subject == hit.person,
-            Subject::Account(_) => subject.is_some() && subject == hit.account,
-        };
-        if !for_subject {
-            return false;
-        }
-        match (&x.rule, &x.entitlement) {
-            (Some(r), None) => r == hit.rule.as_str(),
-            (Some(r), Some(p)) => r == hit.rule.as_str() && involves(p.as_str()),
-            (None, Some(p)) => hit.rule != RuleId::SodViolation && involves(p.as_str()),
-            (None, None) => false,
-        }
+    let person = hit.person.into_iter().flat_map(|p| ctx.exceptions_of(p));
+    let account = hit.account.into_iter().flat_map(|a| ctx.exceptions_of(a));
+    person.chain(account).any(|(_, x)| {
+        x.is_active(now)
+            && match (&x.rule, &x.entitlement) {
+                (Some(r), None) => r == hit.rule.as_str(),
+                (Some(r), Some(p)) => r == hit.rule.as_str() && involves(p.as_str()),
+                (None, Some(p)) => hit.rule != RuleId::SodViolation && involves(p.as_str()),
+                (None, None) => false,
+            }
     })
 }
 

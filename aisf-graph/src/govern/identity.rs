@@ -218,10 +218,11 @@ pub(super) fn joiners(ctx: &Ctx<'_>) -> Vec<Hit> {
                 let clause = "no access before the start date (start_date)".to_string();
                 let action = Action::DisableAccount { account: id.to_string() };
                 let created = ctx.time(a, props::CREATED);
+                let evidence = ctx.privilege(a).map(|x| x.via).or(ctx.account_ents(a).min());
                 Hit::new(RuleId::JoinerEarlyAccess, clause, text, Remedy::Fixed(action))
                     .account(a)
                     .person(Some(p))
-                    .target(ctx.privilege(a).map(|x| x.via))
+                    .target(evidence)
                     .since(created)
             })
         })

@@ -84,7 +84,7 @@ pub struct ScanOptions {
 }
 
 /// The result of a scan.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Scan {
     /// Every finding, highest risk first; ties broken by rule id, subject
     /// and entitlement, so the order is stable.
