@@ -448,3 +448,14 @@ fn bad_report_values_are_skips_naming_line_and_column() {
         "report.csv:1: expected the credential report's user and arn columns, found \"name,email\""
     );
 }
+
+#[test]
+fn a_value_of_another_type_anywhere_is_never_a_panic_nor_a_lenient_error() {
+    for file in [AWSCLI, V2, DETAILS] {
+        let doc: serde_json::Value = serde_json::from_slice(&fixture(file)).unwrap();
+        for (i, bytes) in crate::ingest::b_json::type_swaps(&doc, 60).iter().enumerate() {
+            let read = read_bytes(bytes, file, Mode::Lenient);
+            assert!(read.is_ok(), "{file}, swap {i}: {:?}", read.err());
+        }
+    }
+}

@@ -335,6 +335,46 @@ pub(crate) fn each_object<'a>(value: &'a Json, mut visit: impl FnMut(&'a Object)
     }
 }
 
+/// Copies of a document with one value replaced by a value of another
+/// type (`null`, a number, a string, a list, an object), for at most
+/// `at_most` values spread over the document: the shapes a reader meets when an export is not what its API
+/// documents. Readers' tests feed them in, to show that no replacement
+/// makes a reader panic or fail in lenient mode.
+#[cfg(test)]
+pub(crate) fn type_swaps(doc: &Json, at_most: usize) -> Vec<Vec<u8>> {
+    let mut pointers = Vec::new();
+    let mut stack = vec![(String::new(), doc)];
+    while let Some((ptr, value)) = stack.pop() {
+        match value {
+            Json::Object(obj) => stack.extend(obj.iter().map(|(k, v)| (child(&ptr, k), v))),
+            Json::Array(items) => {
+                stack.extend(items.iter().enumerate().map(|(i, v)| (index(&ptr, i), v)));
+            }
+            _ => {}
+        }
+        pointers.push(ptr);
+    }
+    let others = [
+        Json::Null,
+        Json::from(7),
+        Json::from("True"),
+        serde_json::json!([1, "x"]),
+        serde_json::json!({"id": 1}),
+    ];
+    let mut out = Vec::new();
+    let step = pointers.len().div_ceil(at_most.max(1)).max(1);
+    for ptr in pointers.iter().step_by(step) {
+        for other in &others {
+            let mut copy = doc.clone();
+            if let Some(slot) = copy.pointer_mut(ptr) {
+                *slot = other.clone();
+            }
+            out.push(serde_json::to_vec(&copy).expect("a JSON value serialises"));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -326,7 +326,7 @@ impl Walker for Reader<'_> {
                 return Ok(Seen::Record);
             }
         };
-        self.dropped.scan(&Json::Object(obj.clone()));
+        self.dropped.scan_object(obj);
         match kind {
             Kind::RoleAssignment => self.role_assignment(obj, ptr, None, sink)?,
             Kind::AppRoleAssignment => self.app_role_assignment(obj, ptr, sink)?,

@@ -345,3 +345,14 @@ fn a_role_named_but_not_defined_gets_an_id_from_its_name() {
         ["p.json: role \"Global Reader\" is named but not defined, its id is made from the name"]
     );
 }
+
+#[test]
+fn a_value_of_another_type_anywhere_is_never_a_panic_nor_a_lenient_error() {
+    for file in [SCUBA, USERS, GROUPS, ROLES, APPS] {
+        let doc: serde_json::Value = serde_json::from_slice(&fixture(file)).unwrap();
+        for (i, bytes) in crate::ingest::b_json::type_swaps(&doc, 60).iter().enumerate() {
+            let read = read_bytes(bytes, file, Mode::Lenient);
+            assert!(read.is_ok(), "{file}, swap {i}: {:?}", read.err());
+        }
+    }
+}

@@ -285,7 +285,7 @@ impl Walker for Reader<'_> {
                 return Ok(Seen::Record);
             }
         };
-        self.dropped.scan(&Json::Object(obj.clone()));
+        self.dropped.scan_object(obj);
         // The key a list is filed under, when it names a user or group.
         let owner = path
             .iter()

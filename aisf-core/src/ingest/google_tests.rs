@@ -214,3 +214,41 @@ fn bad_records_are_skips_at_their_pointer() {
     let err = read_bytes(b"{\"users\": [\n{\"id\": 1}", "t.json", Mode::Lenient).unwrap_err();
     assert!(err.to_string().starts_with("t.json:2: invalid JSON"), "{err}");
 }
+
+#[test]
+fn a_value_of_another_type_anywhere_is_never_a_panic_nor_a_lenient_error() {
+    for file in [WORKSPACE, GSUITE] {
+        let doc: serde_json::Value = serde_json::from_slice(&fixture(file)).unwrap();
+        for (i, bytes) in crate::ingest::b_json::type_swaps(&doc, 60).iter().enumerate() {
+            let read = read_bytes(bytes, file, Mode::Lenient);
+            assert!(read.is_ok(), "{file}, swap {i}: {:?}", read.err());
+        }
+    }
+}
+
+#[test]
+fn a_folder_of_several_sources_routes_each_file_to_its_reader() {
+    let folder = PathBuf::from(format!("{FIXTURES}/cartography-testdata"));
+    let (_, report) =
+        crate::ingest::ingest_paths(&[folder], &ReadOptions::default(), Mode::Lenient).unwrap();
+    let formats: Vec<(&str, &str)> = report
+        .sources
+        .iter()
+        .map(|s| (s.file.rsplit('/').next().unwrap(), s.format.as_str()))
+        .collect();
+    assert_eq!(
+        formats,
+        [
+            ("PROVENANCE.md", "unknown"),
+            ("entra_applications.json", "entra"),
+            ("entra_directory_roles.json", "entra"),
+            ("entra_groups.json", "entra"),
+            ("entra_users.json", "entra"),
+            ("googleworkspace_api.json", "google"),
+            ("gsuite_api.json", "google"),
+            ("okta_adminroles.json", "okta"),
+            ("okta_application.json", "okta"),
+            ("okta_groups.json", "okta"),
+        ]
+    );
+}

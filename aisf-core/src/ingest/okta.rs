@@ -249,7 +249,7 @@ impl Walker for Reader<'_> {
             }
             return Ok(Seen::Container);
         };
-        self.dropped.scan(&Json::Object(obj.clone()));
+        self.dropped.scan_object(obj);
         let owner = path.iter().rev().find(|k| is_okta_id(k)).map(String::as_str);
         match kind {
             Kind::NotRead(reason) => sink.skip(self.place(ptr), reason)?,
