@@ -4,8 +4,8 @@
 //! The authorization details hold four lists: `UserDetailList`,
 //! `GroupDetailList`, `RoleDetailList` and `Policies` (the managed
 //! policies). A file holds one response, or a JSON array of responses
-//! (one per page). The credential report is the CSV that
-//! `aws iam get-credential-report` returns base64-encoded, decoded; see
+//! (one per page). The credential report is a CSV, read as text or as the
+//! JSON `aws iam get-credential-report` prints; see
 //! [`read_credential_report`].
 //!
 //! # Ids

@@ -5,8 +5,15 @@
 //! Columns are found by their header name, so reports with fewer columns
 //! (tools often keep a subset) read too; only `user` and `arn` are
 //! required. `N/A`, `not_supported` and `no_information` mean "no value".
+//!
+//! The report is read as the CSV text, or as the JSON that
+//! `aws iam get-credential-report` prints, whose `Content` holds the CSV in
+//! base64.
 
 use std::collections::HashMap;
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 
 use super::arn_account;
 use crate::ingest::b_time;
@@ -40,8 +47,8 @@ const TIMES: [(&str, &str); 10] = [
     ("cert_2_last_rotated", "cert_2_last_rotated"),
 ];
 
-/// Reads an IAM credential report (the CSV text, already decoded from the
-/// base64 the API returns).
+/// Reads an IAM credential report: the CSV text, or the JSON the CLI
+/// prints with the CSV in base64 under `Content`.
 ///
 /// Each row is an [`NodeKind::Account`] whose id is the user's ARN, so that
 /// it merges with the user read from the authorization details. Besides
@@ -67,8 +74,9 @@ const TIMES: [(&str, &str); 10] = [
 /// # Errors
 ///
 /// [`IngestError::Malformed`] when the header row cannot be read or lacks
-/// `user` or `arn`, and in strict mode for any row or value that cannot be
-/// used (a skip naming the line and column in lenient mode);
+/// `user` or `arn`, or the JSON form is not JSON or holds no base64
+/// report, and in strict mode for any row or value that cannot be used (a
+/// skip naming the line and column in lenient mode);
 /// [`IngestError::Limit`] for input or a row over the limits.
 pub fn read_credential_report(
     bytes: &[u8],
@@ -88,6 +96,13 @@ pub fn read_credential_report(
         });
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let decoded;
+    let bytes = if bytes.trim_ascii_start().starts_with(b"{") {
+        decoded = content(bytes, file, opts)?;
+        decoded.as_slice()
+    } else {
+        bytes
+    };
     let mut reader =
         csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(bytes);
     let headers = reader.headers().map_err(|err| IngestError::Malformed {
@@ -153,6 +168,32 @@ pub fn read_credential_report(
         sink.node(node);
     }
     Ok(())
+}
+
+/// The CSV inside the JSON `get-credential-report` prints.
+fn content(bytes: &[u8], file: &str, opts: &ReadOptions) -> Result<Vec<u8>, IngestError> {
+    let doc = super::b_json::parse(bytes, file, &opts.limits)?;
+    let malformed = |pointer: &str, message: String| IngestError::Malformed {
+        place: Place::pointer(file, pointer),
+        message,
+    };
+    let content = match doc.as_object().and_then(|o| o.get("Content")) {
+        Some(serde_json::Value::String(text)) => text,
+        Some(other) => {
+            let found = super::b_json::describe(other);
+            return Err(malformed("/Content", format!("expected base64 text, found {found}")));
+        }
+        None => return Err(malformed("", "expected a Content member holding the report".into())),
+    };
+    let format = doc.get("ReportFormat").and_then(serde_json::Value::as_str);
+    if format.is_some_and(|f| f != "text/csv") {
+        let message = format!("expected ReportFormat \"text/csv\", found {format:?}");
+        return Err(malformed("/ReportFormat", message));
+    }
+    let compact: String = content.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    STANDARD
+        .decode(compact)
+        .map_err(|err| malformed("/Content", format!("Content is not base64: {err}")))
 }
 
 struct Rows<'a> {

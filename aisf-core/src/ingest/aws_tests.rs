@@ -459,3 +459,26 @@ fn a_value_of_another_type_anywhere_is_never_a_panic_nor_a_lenient_error() {
         }
     }
 }
+
+#[test]
+fn the_credential_report_reads_from_the_cli_json_too() {
+    use base64::Engine;
+    let content = base64::engine::general_purpose::STANDARD.encode(REPORT);
+    let json = format!(
+        r#"{{"Content": "{content}", "ReportFormat": "text/csv",
+            "GeneratedTime": "2019-12-02T10:00:00+00:00"}}"#
+    );
+    assert_eq!(
+        detect::detect(Path::new("report.json"), json.as_bytes()),
+        Some(Format::AwsCredentialReport)
+    );
+    let (graph, report) = report_bytes(json.as_bytes(), Mode::Strict).unwrap();
+    assert_eq!(graph.node_count(), 3);
+    assert_eq!(report.sources[0].records, 3);
+
+    let bad = br#"{"Content": "not base64!", "ReportFormat": "text/csv"}"#;
+    let err = report_bytes(bad, Mode::Lenient).unwrap_err();
+    assert!(err.to_string().starts_with("report.csv#/Content: Content is not base64"), "{err}");
+    let err = report_bytes(br#"{"Content": 7}"#, Mode::Lenient).unwrap_err();
+    assert_eq!(err.to_string(), "report.csv#/Content: expected base64 text, found number 7");
+}

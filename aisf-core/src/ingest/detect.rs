@@ -56,6 +56,9 @@ fn detect_json(text: &str) -> Option<Format> {
     if ["UserDetailList", "GroupDetailList", "RoleDetailList"].iter().any(|k| key(k)) {
         return Some(Format::AwsIam);
     }
+    if key("Content") && key("ReportFormat") {
+        return Some(Format::AwsCredentialReport);
+    }
     if has("urn:ietf:params:scim:") || (key("Resources") && key("schemas")) {
         return Some(Format::Scim);
     }
