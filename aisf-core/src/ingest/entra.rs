@@ -406,14 +406,36 @@ impl Reader<'_> {
         if let Some(t) = self.time(&fields, "createdDateTime", sink)? {
             node.props.insert(props::CREATED.into(), Value::Time(t));
         }
+        self.typed(kind, &fields, path, &mut node, sink)?;
+        b_json::keep_others(obj, MAPPED, &mut node);
+        sink.node(node);
+
+        if let Some((edge, other)) = related {
+            let other = format!("entra:{other}");
+            self.edges.add(sink, Edge::new(edge, &id, other));
+        }
+        self.expanded(&fields, &id, kind, sink)?;
+        self.scubagear_lists(&fields, &id, sink)
+    }
+
+    /// What each kind adds to the common part of its node.
+    fn typed(
+        &mut self,
+        kind: Kind,
+        fields: &Fields,
+        path: &[String],
+        node: &mut Node,
+        sink: &mut Sink,
+    ) -> Result<(), IngestError> {
+        let id = node.id.clone();
         match kind {
-            Kind::User => self.user(&fields, &mut node, sink)?,
+            Kind::User => self.user(fields, node, sink)?,
             Kind::ServicePrincipal => {
                 node.props.insert(props::ACCOUNT_TYPE.into(), "service".into());
                 if let Some(enabled) = fields.bool(sink, "accountEnabled")? {
                     node.props.insert(props::ENABLED.into(), enabled.into());
                 }
-                self.app_roles(&fields, &id, node.name.as_deref(), sink)?;
+                self.app_roles(fields, &id, node.name.as_deref(), sink)?;
             }
             Kind::Group => {
                 if let Some(mail) = fields.str(sink, "mail")? {
@@ -435,17 +457,21 @@ impl Reader<'_> {
             }
             _ => {}
         }
-        b_json::keep_others(obj, MAPPED, &mut node);
-        sink.node(node);
+        Ok(())
+    }
 
-        if let Some((edge, other)) = related {
-            let other = format!("entra:{other}");
-            self.edges.add(sink, Edge::new(edge, &id, other));
-        }
-        self.expanded(&fields, &id, kind, sink)?;
+    /// ScubaGear's role names of a privileged principal and assignments of
+    /// a privileged role.
+    fn scubagear_lists(
+        &mut self,
+        fields: &Fields,
+        id: &str,
+        sink: &mut Sink,
+    ) -> Result<(), IngestError> {
+        let ptr = fields.ptr;
         for (i, role) in fields.array(sink, "roles")?.iter().enumerate() {
             match role.as_str() {
-                Some(name) => self.by_name.push((id.clone(), name.to_string())),
+                Some(name) => self.by_name.push((id.to_string(), name.to_string())),
                 None => {
                     let at = index(&child(ptr, "roles"), i);
                     let reason = format!("expected a role name, found {}", describe(role));
@@ -457,7 +483,7 @@ impl Reader<'_> {
         for (i, assignment) in assignments.iter().enumerate() {
             let at = index(&child(ptr, "Assignments"), i);
             match assignment.as_object() {
-                Some(a) => self.role_assignment(a, &at, Some(&id), sink)?,
+                Some(a) => self.role_assignment(a, &at, Some(id), sink)?,
                 None => {
                     let reason =
                         format!("expected a role assignment, found {}", describe(assignment));
