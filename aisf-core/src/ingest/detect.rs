@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use super::json_support::strip_bom;
 use super::{
     Format, IngestError, Mode, Place, ReadOptions, Sink, archive, aws, csv_bundle, entra, google,
-    okta, opengraph, sharphound,
+    ldif, okta, opengraph, scim, sharphound,
 };
 use csv_bundle::BundleFile;
 
@@ -152,15 +152,13 @@ pub fn read_as(
         Format::CsvBundle => csv_bundle::read(bytes, file, opts, sink),
         Format::SharpHound => sharphound::read(bytes, file, opts, sink),
         Format::OpenGraph => opengraph::read(bytes, file, opts, sink),
+        Format::Scim => scim::read(bytes, file, opts, sink),
+        Format::Ldif => ldif::read(bytes, file, opts, sink),
         Format::AwsIam => aws::read(bytes, file, opts, sink),
         Format::AwsCredentialReport => aws::read_credential_report(bytes, file, opts, sink),
         Format::Entra => entra::read(bytes, file, opts, sink),
         Format::Okta => okta::read(bytes, file, opts, sink),
         Format::Google => google::read(bytes, file, opts, sink),
-        other => Err(IngestError::UnknownFormat {
-            file: file.to_string(),
-            hint: format!("detected as {}, whose reader is not available yet", other.name()),
-        }),
     }
 }
 
@@ -301,6 +299,20 @@ mod tests {
         );
         // A key nested below the top level does not count.
         assert_eq!(sniff("x.json", r#"{"a": {"graph": 1}}"#), None);
+    }
+
+    #[test]
+    fn every_format_has_its_reader() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/");
+        for (path, format) in [
+            ("scim-rfc-examples/rfc7643-8.4-group.json", "scim"),
+            ("ldif-openldap/test.ldif", "ldif"),
+        ] {
+            let path = PathBuf::from(format!("{root}{path}"));
+            let (_, report) =
+                super::super::ingest_paths(&[path], &ReadOptions::default(), Mode::Strict).unwrap();
+            assert_eq!(report.sources[0].format, format);
+        }
     }
 
     #[test]
