@@ -8,4 +8,6 @@
 pub use aisf_core as core;
 pub use aisf_graph as graph;
 
+pub use aisf_core::finding::{Action, Finding, RuleId};
 pub use aisf_core::{Edge, EdgeKind, Graph, Node, NodeKind, Value};
+pub use aisf_graph::govern::{Scan, ScanOptions, scan};

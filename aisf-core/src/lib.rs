@@ -34,6 +34,7 @@
 #![deny(missing_docs)]
 
 pub mod correlate;
+pub mod finding;
 pub mod ingest;
 mod model;
 pub mod policy;

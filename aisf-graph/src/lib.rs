@@ -45,6 +45,7 @@
 mod build;
 mod error;
 pub mod format;
+pub mod govern;
 pub mod manifest;
 pub mod naive;
 mod query;

@@ -94,7 +94,23 @@ impl Dropped {
     /// secret and hold something (an empty string, list or object or a
     /// null holds nothing worth counting).
     pub(crate) fn scan(&mut self, value: &Json) {
-        let mut stack = vec![value];
+        self.scan_all(vec![value]);
+    }
+
+    /// [`Dropped::scan`] for a record already known to be an object.
+    pub(crate) fn scan_object(&mut self, record: &serde_json::Map<String, Json>) {
+        let mut stack = Vec::new();
+        for (key, inner) in record {
+            if !is_secret(key) {
+                stack.push(inner);
+            } else if !is_empty(inner) {
+                self.secret(key);
+            }
+        }
+        self.scan_all(stack);
+    }
+
+    fn scan_all(&mut self, mut stack: Vec<&Json>) {
         while let Some(value) = stack.pop() {
             match value {
                 Json::Object(map) => {
@@ -166,7 +182,6 @@ impl Edges {
 }
 
 /// The last path segment of a URL or ARN-like reference, without a query.
-#[allow(dead_code, reason = "for the AWS, Entra, Okta and Google readers, not yet written")]
 pub(crate) fn last_segment(reference: &str) -> Option<&str> {
     let path = reference.split(['?', '#']).next().unwrap_or_default();
     path.trim_end_matches('/').rsplit('/').next().filter(|s| !s.is_empty())

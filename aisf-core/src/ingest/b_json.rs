@@ -211,8 +211,24 @@ pub(crate) fn scalar(value: &Json) -> Option<Value> {
     }
 }
 
+/// Copies the members of a record not mapped elsewhere that hold a plain
+/// value, under their own names: not `mapped`, not annotations (`@odata.*`,
+/// `_links`), not secrets.
+pub(crate) fn keep_others(obj: &Object, mapped: &[&str], node: &mut crate::Node) {
+    for (key, value) in obj {
+        let skip = mapped.iter().any(|m| m.eq_ignore_ascii_case(key))
+            || key.starts_with(['@', '_'])
+            || super::b_common::is_secret(key);
+        if skip {
+            continue;
+        }
+        if let Some(value) = scalar(value) {
+            node.props.entry(key.clone()).or_insert(value);
+        }
+    }
+}
+
 /// What a [`Walker`] made of an object.
-#[allow(dead_code, reason = "for the AWS, Entra, Okta and Google readers, not yet written")]
 pub(crate) enum Seen {
     /// It was a record and was handled.
     Record,
@@ -221,7 +237,6 @@ pub(crate) enum Seen {
 }
 
 /// A reader's part in [`walk`]: recognising and handling records.
-#[allow(dead_code, reason = "for the AWS, Entra, Okta and Google readers, not yet written")]
 pub(crate) trait Walker {
     /// Whether to look under member `key` (a container's member), given
     /// the names of the members above it; a reader refuses derived copies
@@ -247,9 +262,9 @@ pub(crate) trait Walker {
 /// Finds the records in `value`: a bare list, an API envelope such as
 /// `{"value": [...]}` or `{"users": [...]}`, or a fixture keyed by the
 /// name of the call, at any depth. Each object the walker does not take as
-/// a record is looked into; an array element holding no record at all is
-/// skipped as unrecognised. Returns the number of records found.
-#[allow(dead_code, reason = "for the AWS, Entra, Okta and Google readers, not yet written")]
+/// a record is looked into; an object in an array holding no record at all
+/// is skipped as unrecognised, and so is a plain value among objects.
+/// Returns the number of records found.
 pub(crate) fn walk<W: Walker>(
     walker: &mut W,
     file: &str,
@@ -260,9 +275,17 @@ pub(crate) fn walk<W: Walker>(
 ) -> Result<usize, IngestError> {
     match value {
         Json::Array(items) => {
+            // A plain value among objects is a record of the wrong type; a
+            // list of plain values only (names, flags) holds no records.
+            let holds_objects = items.iter().any(Json::is_object);
             let mut found = 0;
             for (i, item) in items.iter().enumerate() {
                 let at = index(ptr, i);
+                if holds_objects && !matches!(item, Json::Object(_) | Json::Array(_)) {
+                    let reason = format!("expected a record object, found {}", describe(item));
+                    sink.skip(Place::pointer(file, at), reason)?;
+                    continue;
+                }
                 let here = walk(walker, file, item, &at, path, sink)?;
                 if here == 0 && item.is_object() {
                     sink.skip(Place::pointer(file, at), "unrecognised object")?;
@@ -310,6 +333,46 @@ pub(crate) fn each_object<'a>(value: &'a Json, mut visit: impl FnMut(&'a Object)
             _ => {}
         }
     }
+}
+
+/// Copies of a document with one value replaced by a value of another
+/// type (`null`, a number, a string, a list, an object), for at most
+/// `at_most` values spread over the document: the shapes a reader meets when an export is not what its API
+/// documents. Readers' tests feed them in, to show that no replacement
+/// makes a reader panic or fail in lenient mode.
+#[cfg(test)]
+pub(crate) fn type_swaps(doc: &Json, at_most: usize) -> Vec<Vec<u8>> {
+    let mut pointers = Vec::new();
+    let mut stack = vec![(String::new(), doc)];
+    while let Some((ptr, value)) = stack.pop() {
+        match value {
+            Json::Object(obj) => stack.extend(obj.iter().map(|(k, v)| (child(&ptr, k), v))),
+            Json::Array(items) => {
+                stack.extend(items.iter().enumerate().map(|(i, v)| (index(&ptr, i), v)));
+            }
+            _ => {}
+        }
+        pointers.push(ptr);
+    }
+    let others = [
+        Json::Null,
+        Json::from(7),
+        Json::from("True"),
+        serde_json::json!([1, "x"]),
+        serde_json::json!({"id": 1}),
+    ];
+    let mut out = Vec::new();
+    let step = pointers.len().div_ceil(at_most.max(1)).max(1);
+    for ptr in pointers.iter().step_by(step) {
+        for other in &others {
+            let mut copy = doc.clone();
+            if let Some(slot) = copy.pointer_mut(ptr) {
+                *slot = other.clone();
+            }
+            out.push(serde_json::to_vec(&copy).expect("a JSON value serialises"));
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -55,6 +55,22 @@ pub(crate) fn parse(text: &str) -> Option<i64> {
     Some(days * 86_400 + hour * 3600 + minute * 60 + second - offset)
 }
 
+/// Seconds since the epoch of a .NET JSON date, `/Date(1613679244000)/`
+/// (milliseconds, optionally followed by an offset such as `+0100` that
+/// only says where the writer was), as PowerShell exports of Microsoft
+/// Graph write them. `None` for any other text.
+pub(crate) fn dotnet_date(text: &str) -> Option<i64> {
+    let inner = text.trim().strip_prefix("/Date(")?.strip_suffix(")/")?;
+    let digits_end = inner.char_indices().skip(1).find(|(_, c)| !c.is_ascii_digit());
+    let (millis, offset) = inner.split_at(digits_end.map_or(inner.len(), |(at, _)| at));
+    let valid_offset = offset.is_empty()
+        || (offset.len() == 5
+            && offset.starts_with(['+', '-'])
+            && offset[1..].bytes().all(|b| b.is_ascii_digit()));
+    valid_offset.then_some(())?;
+    Some(millis.parse::<i64>().ok()?.div_euclid(1000))
+}
+
 /// Days since 1970-01-01 of a proleptic Gregorian date (`month` 1 to 12).
 pub(crate) fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     // Years are counted from March so that February, with its leap day,
@@ -170,6 +186,16 @@ mod tests {
             "/Date(1613679244000)/",
         ] {
             assert_eq!(parse(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn dotnet_dates_are_milliseconds() {
+        assert_eq!(dotnet_date("/Date(1613679244000)/"), Some(1_613_679_244));
+        assert_eq!(dotnet_date("/Date(1613679244999+0100)/"), Some(1_613_679_244));
+        assert_eq!(dotnet_date("/Date(-1000)/"), Some(-1));
+        for bad in ["/Date()/", "/Date(12x)/", "Date(1)", "/Date(1+01)/", "2020-01-01"] {
+            assert_eq!(dotnet_date(bad), None, "{bad:?}");
         }
     }
 

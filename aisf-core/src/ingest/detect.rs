@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 
 use super::json_support::strip_bom;
 use super::{
-    Format, IngestError, Mode, Place, ReadOptions, Sink, archive, csv_bundle, opengraph, sharphound,
+    Format, IngestError, Mode, Place, ReadOptions, Sink, archive, aws, csv_bundle, entra, google,
+    ldif, okta, opengraph, scim, sharphound,
 };
 use csv_bundle::BundleFile;
 
@@ -55,17 +56,29 @@ fn detect_json(text: &str) -> Option<Format> {
     if ["UserDetailList", "GroupDetailList", "RoleDetailList"].iter().any(|k| key(k)) {
         return Some(Format::AwsIam);
     }
+    if key("Content") && key("ReportFormat") {
+        return Some(Format::AwsCredentialReport);
+    }
     if has("urn:ietf:params:scim:") || (key("Resources") && key("schemas")) {
         return Some(Format::Scim);
     }
-    if has("admin#directory#") {
+    if has("admin#directory#") || has("\"groupKey\"") || has("\"preferredMemberKey\"") {
         return Some(Format::Google);
     }
-    if key("@odata.context") || has("\"@odata.type\"") || has("\"userPrincipalName\"") {
+    let graph_assignment =
+        has("\"principalId\"") && (has("\"roleDefinitionId\"") || has("\"appRoleId\""));
+    let scubagear = key("tenant_id") && key("module_version");
+    if key("@odata.context")
+        || has("\"@odata.type\"")
+        || has("\"userPrincipalName\"")
+        || graph_assignment
+        || scubagear
+    {
         return Some(Format::Entra);
     }
     let okta_user = has("\"profile\"") && (has("\"statusChanged\"") || has("\"_links\""));
-    if okta_user || has("okta.com") && has("\"_links\"") {
+    let okta_role = has("\"assignmentType\"") && has("\"_links\"");
+    if okta_user || okta_role || has("okta.com") && has("\"_links\"") {
         return Some(Format::Okta);
     }
     None
@@ -139,10 +152,13 @@ pub fn read_as(
         Format::CsvBundle => csv_bundle::read(bytes, file, opts, sink),
         Format::SharpHound => sharphound::read(bytes, file, opts, sink),
         Format::OpenGraph => opengraph::read(bytes, file, opts, sink),
-        other => Err(IngestError::UnknownFormat {
-            file: file.to_string(),
-            hint: format!("detected as {}, whose reader is not available yet", other.name()),
-        }),
+        Format::Scim => scim::read(bytes, file, opts, sink),
+        Format::Ldif => ldif::read(bytes, file, opts, sink),
+        Format::AwsIam => aws::read(bytes, file, opts, sink),
+        Format::AwsCredentialReport => aws::read_credential_report(bytes, file, opts, sink),
+        Format::Entra => entra::read(bytes, file, opts, sink),
+        Format::Okta => okta::read(bytes, file, opts, sink),
+        Format::Google => google::read(bytes, file, opts, sink),
     }
 }
 
@@ -263,6 +279,14 @@ mod tests {
             Some(Format::Entra)
         );
         assert_eq!(
+            sniff("x.json", r#"[{"principalId": "p", "roleDefinitionId": "r"}]"#),
+            Some(Format::Entra)
+        );
+        assert_eq!(
+            sniff("x.json", r#"{"module_version": "1.8.0", "tenant_id": "t"}"#),
+            Some(Format::Entra)
+        );
+        assert_eq!(
             sniff("x.json", r#"{"kind": "admin#directory#users", "users": []}"#),
             Some(Format::Google)
         );
@@ -275,6 +299,20 @@ mod tests {
         );
         // A key nested below the top level does not count.
         assert_eq!(sniff("x.json", r#"{"a": {"graph": 1}}"#), None);
+    }
+
+    #[test]
+    fn every_format_has_its_reader() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/");
+        for (path, format) in [
+            ("scim-rfc-examples/rfc7643-8.4-group.json", "scim"),
+            ("ldif-openldap/test.ldif", "ldif"),
+        ] {
+            let path = PathBuf::from(format!("{root}{path}"));
+            let (_, report) =
+                super::super::ingest_paths(&[path], &ReadOptions::default(), Mode::Strict).unwrap();
+            assert_eq!(report.sources[0].format, format);
+        }
     }
 
     #[test]

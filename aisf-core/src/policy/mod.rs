@@ -83,7 +83,7 @@ mod tree;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 
 use crate::model::{Node, NodeKind, Value};
 use crate::props;
@@ -219,7 +219,7 @@ impl Policy {
 }
 
 /// How the severity of a finding is named.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Worth knowing, no action needed.
@@ -701,8 +701,8 @@ pub struct RiskWeights {
     pub tier: [f64; 4],
     /// Multiplier when no privilege is involved. Default 1.
     pub untiered: f64,
-    /// Weight of exposure: how many identities can reach the object.
-    /// Default 1.
+    /// Weight of exposure: how easily the access can be abused (no MFA, an
+    /// external identity, reach to tier 0). Default 1.
     pub exposure: f64,
     /// Weight of duration: how long the finding has stood. Default 0.5.
     pub duration: f64,

@@ -108,6 +108,7 @@
 //! accounts of people who hold no privilege without MFA.
 
 mod catalog;
+mod convert;
 mod drift;
 mod emit;
 mod people;
