@@ -424,6 +424,13 @@ impl Graph {
         }
     }
 
+    /// Whether id lookups ([`Graph::position`] and the calls built on it)
+    /// are answered from the index. Only a freshly deserialised graph lacks
+    /// it, and then each lookup scans the nodes.
+    pub fn is_indexed(&self) -> bool {
+        self.index.len() == self.nodes.len()
+    }
+
     /// Whether a node with this id is in the graph.
     pub fn contains(&self, id: &str) -> bool {
         self.position(id).is_some()

@@ -294,33 +294,24 @@ impl Fx {
 
 type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
 
-/// Gives each distinct string a provisional number, then ranks them.
-#[derive(Default)]
-struct Interner<'a> {
-    map: FxMap<&'a str, u32>,
-    strs: Vec<&'a str>,
+/// The string table: every distinct string, sorted, numbered by rank.
+///
+/// Built by sorting every occurrence at once rather than interning through
+/// a hash map: at a million people there are tens of millions of
+/// occurrences, and a parallel sort on a 16-byte prefix kept beside each
+/// occurrence touches memory in order, where a map misses the cache on
+/// nearly every probe.
+struct StringTable<'a> {
+    /// The distinct strings in byte order; a string's number is its index.
+    sorted: Vec<&'a str>,
+    /// For each occurrence given to [`StringTable::new`], its number.
+    numbers: Vec<u32>,
 }
 
-impl<'a> Interner<'a> {
-    fn intern(&mut self, s: &'a str) -> u32 {
-        let next = self.strs.len() as u32;
-        *self.map.entry(s).or_insert_with(|| {
-            self.strs.push(s);
-            next
-        })
-    }
-
-    fn get(&self, s: &str) -> Option<u32> {
-        self.map.get(s).copied()
-    }
-
-    /// The strings in sorted order, and for each provisional number its rank.
-    fn rank(&self) -> (Vec<u32>, Vec<u32>) {
-        // Sorting by a 16-byte big-endian prefix held beside the number
-        // keeps most comparisons inside the array being sorted; only equal
-        // prefixes follow the pointers to compare whole strings. Byte order
-        // of the prefix is byte order of the strings, so the result is the
-        // same as sorting the strings themselves.
+impl<'a> StringTable<'a> {
+    fn new(occurrences: &[&'a str]) -> StringTable<'a> {
+        // Byte order of the big-endian prefix is byte order of the strings,
+        // so only equal prefixes need the whole strings compared.
         let prefix = |s: &str| -> u128 {
             let mut key = [0u8; 16];
             let n = s.len().min(16);
@@ -328,16 +319,28 @@ impl<'a> Interner<'a> {
             u128::from_be_bytes(key)
         };
         let mut keyed: Vec<(u128, u32)> =
-            self.strs.par_iter().enumerate().map(|(i, s)| (prefix(s), i as u32)).collect();
+            occurrences.par_iter().enumerate().map(|(i, s)| (prefix(s), i as u32)).collect();
         keyed.par_sort_unstable_by(|a, b| {
-            a.0.cmp(&b.0).then_with(|| self.strs[a.1 as usize].cmp(self.strs[b.1 as usize]))
+            a.0.cmp(&b.0).then_with(|| occurrences[a.1 as usize].cmp(occurrences[b.1 as usize]))
         });
-        let order: Vec<u32> = keyed.into_iter().map(|(_, p)| p).collect();
-        let mut rank = vec![0u32; order.len()];
-        for (r, &p) in order.iter().enumerate() {
-            rank[p as usize] = r as u32;
+
+        let mut sorted: Vec<&'a str> = Vec::new();
+        let mut numbers = vec![0u32; occurrences.len()];
+        let mut last: Option<(u128, &str)> = None;
+        for (key, i) in keyed {
+            let s = occurrences[i as usize];
+            if last != Some((key, s)) {
+                sorted.push(s);
+                last = Some((key, s));
+            }
+            numbers[i as usize] = sorted.len() as u32 - 1;
         }
-        (order, rank)
+        StringTable { sorted, numbers }
+    }
+
+    /// The number of a string in the table.
+    fn get(&self, s: &str) -> Option<u32> {
+        self.sorted.binary_search(&s).ok().map(|i| i as u32)
     }
 }
 
@@ -380,21 +383,16 @@ struct Columns {
 }
 
 impl Columns {
-    /// Adds the properties of one owner. `prov` yields the provisional
-    /// string numbers of its string values, in order (see
-    /// [`intern_props`]).
+    /// Adds the properties of one owner. `sids` yields the string numbers
+    /// of its string values, in order (see [`prop_strings`]).
     fn add(
         &mut self,
         edges: bool,
         owner: u32,
         props: &Props,
-        prov: &mut impl Iterator<Item = u32>,
-        rank: &[u32],
+        sids: &mut impl Iterator<Item = u32>,
     ) {
-        let mut sid = || match prov.next() {
-            Some(p) if p != NONE => rank[p as usize],
-            _ => NONE,
-        };
+        let mut sid = || sids.next().unwrap_or(NONE);
         for (key, value) in props {
             let ty = column_type(value);
             let known = self.index.get(&(edges, ty)).and_then(|m| m.get(key.as_str())).copied();
@@ -467,36 +465,58 @@ fn lay_out(
     }
     let node_kinds = kind_ranges(&order, &ranks, &others);
 
-    // Node ids are interned first, in graph order, so a node's provisional
-    // string number is its position in the graph. Names and property
-    // strings follow in the new node order, and their provisional numbers
-    // are kept in that order so the columns below need no second lookup.
-    let mut strings = Interner::default();
-    strings.map.reserve(n * 2);
-    strings.strs.reserve(n * 2);
-    for node in nodes {
-        strings.intern(&node.id);
+    // Every string occurrence, in a fixed order: node ids in graph order,
+    // then per node in the new order its name and property strings (as
+    // `Columns::add` visits them), then edge property strings. Chunks of
+    // nodes are walked in parallel.
+    let mut occurrences: Vec<&str> = Vec::with_capacity(n * 4);
+    occurrences.extend(nodes.iter().map(|nd| nd.id.as_str()));
+    let per_chunk: Vec<(Vec<&str>, Vec<u32>)> = order
+        .par_chunks(1 << 14)
+        .map(|chunk| {
+            let mut strs = Vec::with_capacity(chunk.len() * 4);
+            let mut name_at = Vec::with_capacity(chunk.len());
+            for &old in chunk {
+                let node = &nodes[old as usize];
+                name_at.push(match &node.name {
+                    Some(name) => {
+                        strs.push(name.as_str());
+                        strs.len() as u32 - 1
+                    }
+                    None => NONE,
+                });
+                prop_strings(&node.props, &mut strs);
+            }
+            (strs, name_at)
+        })
+        .collect();
+    let mut name_occ: Vec<u32> = Vec::with_capacity(n);
+    let mut prop_occ: Vec<u32> = Vec::with_capacity(n * 3);
+    for (strs, name_at) in per_chunk {
+        let base = occurrences.len() as u32;
+        let mut names = name_at.iter().filter(|&&a| a != NONE).map(|&a| a as usize).peekable();
+        name_occ.extend(name_at.iter().map(|&a| if a == NONE { NONE } else { base + a }));
+        for (i, s) in strs.into_iter().enumerate() {
+            if names.peek() == Some(&i) {
+                names.next();
+            } else {
+                prop_occ.push(occurrences.len() as u32);
+            }
+            occurrences.push(s);
+        }
     }
-    let mut name_prov = Vec::with_capacity(n);
-    let mut prop_prov = Vec::with_capacity(n * 2);
-    for &old in &order {
-        let node = &nodes[old as usize];
-        name_prov.push(node.name.as_deref().map_or(NONE, |name| strings.intern(name)));
-        intern_props(&mut strings, &node.props, &mut prop_prov);
-    }
-    let mut edge_prov = Vec::new();
     for edge in graph.edges() {
-        intern_props(&mut strings, &edge.props, &mut edge_prov);
+        prop_strings(&edge.props, &mut occurrences);
     }
-    drop(edge_prov);
-    if strings.strs.len() >= NONE as usize {
-        let count = strings.strs.len() as u64;
+    let table = StringTable::new(&occurrences);
+    if table.sorted.len() >= NONE as usize {
+        let count = table.sorted.len() as u64;
         return Err(BuildError::TooLarge { what: "strings", count, max: NONE as u64 - 1 });
     }
-    let (sorted, rank) = strings.rank();
+    let number = |occurrence: u32| table.numbers[occurrence as usize];
 
     let (edge_kinds, kind_of) = edge_kind_table(graph)?;
-    let mut edges = resolve_edges(graph, &strings, &new_of_old, &kind_of, opts, &mut report)?;
+    let mut edges = resolve_edges(graph, &new_of_old, &kind_of, opts, &mut report)?;
     let access_kind: Vec<bool> = edge_kinds.iter().map(|k| k.access).collect();
 
     // Split into the two groups, sort, merge duplicates.
@@ -522,9 +542,9 @@ fn lay_out(
 
     // Property columns, nodes then edges, owners in increasing order.
     let mut columns = Columns::default();
-    let mut prov = prop_prov.into_iter();
+    let mut sids = prop_occ.iter().map(|&o| number(o));
     for (new, &old) in order.iter().enumerate() {
-        columns.add(false, new as u32, &nodes[old as usize].props, &mut prov, &rank);
+        columns.add(false, new as u32, &nodes[old as usize].props, &mut sids);
     }
     let graph_edges = graph.edges();
     for (pos, origs) in acc_groups.iter().chain(oth_groups.iter()).enumerate() {
@@ -541,14 +561,10 @@ fn lay_out(
         if !merged.is_empty() {
             // Edge strings were interned above; look them up again here,
             // since merging duplicates changes which values are kept.
-            let mut prov = merged.values().flat_map(|v| match v {
-                Value::Str(s) => vec![strings.get(s).unwrap_or(NONE)],
-                Value::StrList(list) => {
-                    list.iter().map(|s| strings.get(s).unwrap_or(NONE)).collect()
-                }
-                _ => Vec::new(),
-            });
-            columns.add(true, pos as u32, &merged, &mut prov, &rank);
+            let mut strs = Vec::new();
+            prop_strings(&merged, &mut strs);
+            let mut sids = strs.into_iter().map(|s| table.get(s).unwrap_or(NONE));
+            columns.add(true, pos as u32, &merged, &mut sids);
         }
     }
 
@@ -571,16 +587,16 @@ fn lay_out(
         .collect();
 
     // Strings and the node columns that point into them.
-    let mut str_offsets = Vec::with_capacity(sorted.len() + 1);
+    let mut str_offsets = Vec::with_capacity(table.sorted.len() + 1);
     let mut str_bytes = Vec::new();
     str_offsets.push(0u64);
-    for &p in &sorted {
-        str_bytes.extend_from_slice(strings.strs[p as usize].as_bytes());
+    for s in &table.sorted {
+        str_bytes.extend_from_slice(s.as_bytes());
         str_offsets.push(str_bytes.len() as u64);
     }
-    let node_id: Vec<u32> = order.iter().map(|&old| rank[old as usize]).collect();
+    let node_id: Vec<u32> = order.iter().map(|&old| number(old)).collect();
     let node_name: Vec<u32> =
-        name_prov.iter().map(|&p| if p == NONE { NONE } else { rank[p as usize] }).collect();
+        name_occ.iter().map(|&o| if o == NONE { NONE } else { number(o) }).collect();
     let mut id_index: Vec<u32> = (0..n as u32).collect();
     id_index.par_sort_unstable_by_key(|&v| node_id[v as usize]);
     let mut name_index: Vec<u32> =
@@ -673,7 +689,7 @@ fn lay_out(
         generator: opts.generator.clone(),
         created: opts.created.unwrap_or_else(now),
         node_count: n as u32,
-        string_count: sorted.len() as u64,
+        string_count: table.sorted.len() as u64,
         named_count: name_index.len() as u32,
         node_kinds,
         edge_kinds,
@@ -721,13 +737,13 @@ fn lay_out(
     Ok((sections, counts, report))
 }
 
-/// Interns the strings of `props` and appends their provisional numbers,
-/// in the order [`Columns::add`] visits them.
-fn intern_props<'a>(strings: &mut Interner<'a>, props: &'a Props, out: &mut Vec<u32>) {
+/// Appends the strings of `props` in the order [`Columns::add`] visits
+/// them.
+fn prop_strings<'a>(props: &'a Props, out: &mut Vec<&'a str>) {
     for value in props.values() {
         match value {
-            Value::Str(s) => out.push(strings.intern(s)),
-            Value::StrList(list) => out.extend(list.iter().map(|s| strings.intern(s))),
+            Value::Str(s) => out.push(s),
+            Value::StrList(list) => out.extend(list.iter().map(String::as_str)),
             _ => {}
         }
     }
@@ -815,17 +831,23 @@ struct RawEdge {
 
 fn resolve_edges(
     graph: &Graph,
-    strings: &Interner,
     new_of_old: &[u32],
     kind_of: &HashMap<String, u16>,
     opts: &BuildOptions,
     report: &mut BuildReport,
 ) -> Result<Vec<RawEdge>, BuildError> {
-    let n = new_of_old.len();
-    let node_of = |id: &str| -> Option<u32> {
-        let p = strings.get(id)? as usize;
-        (p < n).then(|| new_of_old[p])
+    // The graph's own id index answers, unless it has none (a graph fresh
+    // from serde): then a map is built here rather than scanning per edge.
+    let local: HashMap<&str, usize> = if graph.is_indexed() {
+        HashMap::new()
+    } else {
+        graph.nodes().iter().enumerate().map(|(i, nd)| (nd.id.as_str(), i)).collect()
     };
+    let position = |id: &str| match graph.is_indexed() {
+        true => graph.position(id),
+        false => local.get(id).copied(),
+    };
+    let node_of = |id: &str| -> Option<u32> { new_of_old.get(position(id)?).copied() };
     // Lookups are independent and miss the cache: spread them over threads.
     let resolved: Vec<Option<RawEdge>> = graph
         .edges()
