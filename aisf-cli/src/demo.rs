@@ -6,6 +6,7 @@ use std::path::Path;
 use aisf::NodeKind;
 use aisf::core::ingest::csv_bundle::write_bundle;
 use aisf::core::synth::{DEMO_SEED, OrgConfig, generate};
+use aisf::graph::govern::{ScanOptions, scan};
 use aisf::graph::{BuildOptions, NodeId, build};
 
 use crate::display;
@@ -26,6 +27,13 @@ pub fn run(out: &Path, people: usize, seed: Option<u64>) -> Outcome {
         .map_err(|e| write_failed(&exports.display().to_string(), &e))?;
     write_bundle(&org.graph, &exports)
         .map_err(|e| write_failed(&exports.display().to_string(), &e))?;
+    let policy = org.scan_policy();
+    let policy_path = out.join("policy.toml");
+    let policy_text = toml::to_string(&policy).map_err(|e| write_failed("policy.toml", &e))?;
+    let header = "# The policy the demo organisation was built to, written by `aisf demo`.\n\
+                  # See examples/policy.toml for every option, with comments.\n\n";
+    std::fs::write(&policy_path, format!("{header}{policy_text}"))
+        .map_err(|e| write_failed(&policy_path.display().to_string(), &e))?;
     let path = out.join("org.aisf");
     let opts = BuildOptions { created: Some(org.now), ..BuildOptions::default() };
     let built = build(&org.graph, &path, &opts)
@@ -85,16 +93,17 @@ pub fn run(out: &Path, people: usize, seed: Option<u64>) -> Outcome {
         display::line(path_text(&snap, &why.path));
     }
 
+    // The main job: every departure from the policy, ranked by risk.
+    let result = scan(&snap, &policy, &ScanOptions::default());
+    display::heading("Findings, highest risk first");
+    crate::scan::table(&result, 15);
+
     display::heading("Try next");
     let p = path.display();
+    display::line(format!("aisf scan {p} --policy {} --top 50", policy_path.display()));
     display::line(format!("aisf info {p} --verify"));
     display::line(format!("aisf who {p} aws:policy:AdministratorAccess"));
     display::line(format!("aisf access {p} person:1"));
     display::line(format!("aisf ingest {} --out org.aisf", exports.display()));
-    display::note(&format!(
-        "\nthe demo organisation has {} injected drift cases; the governance scan that finds them \
-         is not part of this build yet",
-        org.truth.len()
-    ));
     Ok(())
 }

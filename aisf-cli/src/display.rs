@@ -13,6 +13,11 @@ pub fn line(text: impl AsRef<str>) {
     println!("{}", text.as_ref());
 }
 
+/// Prints text exactly as given (it carries its own line ends).
+pub fn raw(text: &str) {
+    print!("{text}");
+}
+
 /// Prints a heading with an underline.
 pub fn heading(text: &str) {
     println!("\n{text}\n{}", "-".repeat(text.chars().count()));

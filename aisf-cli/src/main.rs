@@ -8,10 +8,12 @@ mod demo;
 mod display;
 mod ingest;
 mod query;
+mod scan;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use aisf::core::policy::Severity;
 use clap::{Parser, Subcommand};
 
 /// Exit codes, stable for scripts.
@@ -19,6 +21,8 @@ use clap::{Parser, Subcommand};
 pub enum Exit {
     /// Done.
     Ok = 0,
+    /// Done, and findings at or above the `--fail-on` severity were found.
+    Findings = 1,
     /// The command line was wrong (clap uses 2 as well).
     Usage = 2,
     /// An input could not be read or understood.
@@ -94,6 +98,27 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Compare a snapshot with a policy: every drift finding, ranked by risk.
+    #[command(after_help = "Examples:\n  aisf scan org.aisf --policy policy.toml\n  \
+                      aisf scan org.aisf --policy policy.toml --format json --fail-on high")]
+    Scan {
+        /// The snapshot.
+        snapshot: PathBuf,
+        /// The policy file (TOML; see examples/policy.toml). Without one,
+        /// the built-in privileged defaults and default thresholds apply.
+        #[arg(long)]
+        policy: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "table")]
+        format: scan::Format,
+        /// Rows to show in the table.
+        #[arg(long, default_value_t = 25)]
+        top: usize,
+        /// Exit with code 1 when a finding has this severity or higher
+        /// (info, low, medium, high, critical).
+        #[arg(long, value_parser = parse_severity)]
+        fail_on: Option<Severity>,
+    },
     /// Summarise a snapshot: counts by kind and system.
     #[command(after_help = "Example: aisf info org.aisf --verify")]
     Info {
@@ -159,11 +184,21 @@ enum Command {
     },
 }
 
+fn parse_severity(text: &str) -> Result<Severity, String> {
+    Severity::ALL
+        .into_iter()
+        .find(|s| s.as_str().eq_ignore_ascii_case(text))
+        .ok_or_else(|| format!("expected one of info, low, medium, high, critical, found {text:?}"))
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Demo { out, people, seed } => demo::run(&out, people, seed),
         Command::Ingest { inputs, out, strict, json } => ingest::run(&inputs, &out, strict, json),
+        Command::Scan { snapshot, policy, format, top, fail_on } => {
+            scan::run(&snapshot, policy.as_deref(), format, top, fail_on)
+        }
         Command::Info { snapshot, verify } => query::info(&snapshot, verify),
         Command::Access { snapshot, subject, json } => query::access(&snapshot, &subject, json),
         Command::Who { snapshot, target, json } => query::who(&snapshot, &target, json),

@@ -37,6 +37,9 @@ fn the_demo_writes_a_snapshot_and_exports_and_shows_privileged_access() {
     assert!(stdout.contains("250 people"), "{stdout}");
     assert!(stdout.contains("aws:policy:AdministratorAccess"), "{stdout}");
     assert!(stdout.contains("-member_of->"), "{stdout}");
+    assert!(stdout.contains("Findings, highest risk first"), "{stdout}");
+    assert!(stdout.contains("leaver-active"), "{stdout}");
+    assert!(dir.path().join("d/policy.toml").is_file());
     assert!(dir.path().join("d/org.aisf").is_file());
     assert!(dir.path().join("d/exports/persons.csv").is_file());
 
@@ -140,4 +143,70 @@ fn an_unknown_name_is_exit_five() {
     let out = aisf(&["access", "d/org.aisf", "nobody-by-this-name"], dir.path());
     assert_eq!(out.status.code(), Some(5));
     assert!(text(&out.stderr).contains("nobody-by-this-name"));
+}
+
+#[test]
+fn scan_finds_every_injected_drift_of_the_demo_with_its_policy() {
+    let dir = demo();
+    let out =
+        aisf(&["scan", "d/org.aisf", "--policy", "d/policy.toml", "--format", "json"], dir.path());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = v["findings"].as_array().unwrap();
+    let org = aisf::core::synth::generate(&aisf::core::synth::OrgConfig::demo());
+    assert_eq!(findings.len(), org.truth.len());
+    let risks: Vec<u64> = findings.iter().map(|f| f["risk"].as_u64().unwrap()).collect();
+    assert!(risks.windows(2).all(|w| w[0] >= w[1]), "not ranked: {risks:?}");
+    for f in findings {
+        assert!(f["rule"].is_string() && f["explanation"].is_string() && f["action"].is_object());
+    }
+}
+
+#[test]
+fn scan_csv_has_a_header_and_a_row_per_finding() {
+    let dir = demo();
+    let out =
+        aisf(&["scan", "d/org.aisf", "--policy", "d/policy.toml", "--format", "csv"], dir.path());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
+    let header = reader.headers().unwrap().clone();
+    assert_eq!(&header[0], "rank");
+    assert_eq!(&header[3], "rule");
+    let rows = reader.records().map(|r| r.unwrap()).count();
+    assert_eq!(
+        rows,
+        aisf::core::synth::generate(&aisf::core::synth::OrgConfig::demo()).truth.len()
+    );
+}
+
+#[test]
+fn scan_exit_codes_follow_fail_on_and_policy_errors() {
+    let dir = demo();
+    let snap = "d/org.aisf";
+    let ok =
+        aisf(&["scan", snap, "--policy", "d/policy.toml", "--fail-on", "critical"], dir.path());
+    assert_eq!(ok.status.code(), Some(1), "the demo has critical findings");
+    let none = aisf(&["scan", snap, "--policy", "d/policy.toml"], dir.path());
+    assert_eq!(none.status.code(), Some(0));
+
+    std::fs::write(dir.path().join("bad.toml"), "[thresholds]\nstale_days = -1\n").unwrap();
+    let bad = aisf(&["scan", snap, "--policy", "bad.toml"], dir.path());
+    assert_eq!(bad.status.code(), Some(3));
+    assert!(
+        text(&bad.stderr).contains("bad.toml:2:14: thresholds.stale_days"),
+        "{}",
+        text(&bad.stderr)
+    );
+
+    std::fs::write(
+        dir.path().join("typo.toml"),
+        "[[role]]\nname = \"x\"\ndepartment = \"Enginering\"\ngrants = [\"aws:*\"]\n",
+    )
+    .unwrap();
+    let typo = aisf(&["scan", snap, "--policy", "typo.toml"], dir.path());
+    assert!(typo.status.success());
+    assert!(text(&typo.stderr).contains("did you mean \"Engineering\""), "{}", text(&typo.stderr));
+
+    let level = aisf(&["scan", snap, "--fail-on", "severe"], dir.path());
+    assert_eq!(level.status.code(), Some(2));
 }

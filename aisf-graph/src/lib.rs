@@ -46,6 +46,7 @@ mod build;
 mod error;
 pub mod format;
 pub mod govern;
+mod known;
 pub mod manifest;
 pub mod naive;
 mod query;
