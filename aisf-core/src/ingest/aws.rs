@@ -33,6 +33,7 @@
 //! | managed or inline policy | [`NodeKind::Entitlement`], one per policy |
 //! | user `GroupList` | [`EdgeKind::MemberOf`] user → group |
 //! | `AttachedManagedPolicies`, `*PolicyList` | [`EdgeKind::Grant`] holder → policy |
+//! | a user or role ARN in a role's trust policy | [`CAN_ASSUME`] principal → role |
 //!
 //! Properties:
 //!
@@ -51,9 +52,12 @@
 //!
 //! A policy is [`props::PRIVILEGED`] when one of its statements allows
 //! every action (`*`) or every IAM action (`iam:*`) on every resource.
-//! Who may assume a role is kept as the role's `trusted_principals`, not as
-//! edges: a trust policy names services and accounts more often than
-//! principals of the file. A policy attached but not listed in `Policies`
+//! Who may assume a role is kept as the role's `trusted_principals`; a user
+//! or role named there by ARN also gets a [`CAN_ASSUME`] edge to the role,
+//! through which access flows (marked `cross_account` when the ARN is in
+//! another account, whose own policies must then allow `sts:AssumeRole`).
+//! Accounts, services and identity providers stay properties: the file
+//! cannot say which of their principals may act. A policy attached but not listed in `Policies`
 //! (AWS managed policies are left out unless asked for) is made from the
 //! attachment, with its name only, and counted in a warning.
 //!
@@ -96,6 +100,10 @@ use crate::{Edge, EdgeKind, Node, NodeKind, Value, props};
 mod report;
 
 pub use report::read_credential_report;
+
+/// The kind of the edge from a user or role to a role its trust policy
+/// lets it assume; access flows through it.
+pub const CAN_ASSUME: &str = "can_assume";
 
 /// The four lists of a response, in the order they are read: groups first,
 /// so that users' `GroupList` names resolve to the groups' ARNs.
@@ -342,6 +350,8 @@ impl Reader<'_> {
             }
         }
         let trusted = trusted_principals(b_json::get(obj, "AssumeRolePolicyDocument"));
+        let assumers: Vec<String> =
+            trusted.iter().filter_map(|p| iam_principal(p)).map(str::to_string).collect();
         if !trusted.is_empty() {
             node.props.insert("trusted_principals".into(), Value::StrList(trusted));
         }
@@ -355,6 +365,16 @@ impl Reader<'_> {
             node.props.insert("instance_profiles".into(), Value::StrList(profiles));
         }
         sink.node(node);
+
+        // A user or role the trust policy names by ARN may take the role on.
+        let role_account = arn_account(arn);
+        for assumer in assumers {
+            let mut edge = Edge::new(EdgeKind::other(CAN_ASSUME, true), &assumer, arn);
+            if arn_account(&assumer) != role_account {
+                edge.props.insert("cross_account".into(), true.into());
+            }
+            self.edges.add(sink, edge);
+        }
         self.policies(&fields, arn, "RolePolicyList", sink)
     }
 
@@ -600,6 +620,15 @@ impl Reader<'_> {
         }
         self.dropped.report(sink);
     }
+}
+
+/// The ARN of an IAM user or role a trust policy names (`AWS:arn:...`), not
+/// an account, a service or a federated provider.
+fn iam_principal(trusted: &str) -> Option<&str> {
+    let arn = trusted.strip_prefix("AWS:")?;
+    let resource = arn.splitn(6, ':').nth(5)?;
+    let is_iam = arn.split(':').nth(2) == Some("iam");
+    (is_iam && (resource.starts_with("user/") || resource.starts_with("role/"))).then_some(arn)
 }
 
 /// The name at the end of a policy ARN.

@@ -482,3 +482,27 @@ fn the_credential_report_reads_from_the_cli_json_too() {
     let err = report_bytes(br#"{"Content": 7}"#, Mode::Lenient).unwrap_err();
     assert_eq!(err.to_string(), "report.csv#/Content: expected base64 text, found number 7");
 }
+
+#[test]
+fn principals_a_trust_policy_names_by_arn_can_assume_the_role() {
+    let bytes = br#"{"RoleDetailList": [{"RoleName": "ops", "Arn": "arn:aws:iam::1:role/ops",
+        "AssumeRolePolicyDocument": {"Statement": [
+          {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"AWS": [
+            "arn:aws:iam::1:user/ana", "arn:aws:iam::2:role/ci", "arn:aws:iam::1:root",
+            "arn:aws:sts::1:assumed-role/x/y"]}},
+          {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}},
+          {"Effect": "Deny", "Principal": {"AWS": "arn:aws:iam::1:user/bob"}}]}}]}"#;
+    let (graph, _) = read_bytes(bytes, "t.json", Mode::Strict).unwrap();
+    let assume = EdgeKind::other(CAN_ASSUME, true);
+    assert!(assume.grants_access());
+    let edges: Vec<(&str, bool)> = graph
+        .edges()
+        .iter()
+        .filter(|e| e.kind == assume)
+        .map(|e| (e.src.as_str(), e.props.contains_key("cross_account")))
+        .collect();
+    assert_eq!(edges, [("arn:aws:iam::1:user/ana", false), ("arn:aws:iam::2:role/ci", true)]);
+    let role = graph.node("arn:aws:iam::1:role/ops").unwrap();
+    let trusted = role.prop("trusted_principals").unwrap();
+    assert!(matches!(trusted, Value::StrList(list) if list.len() == 5));
+}
