@@ -356,3 +356,25 @@ fn a_value_of_another_type_anywhere_is_never_a_panic_nor_a_lenient_error() {
         }
     }
 }
+
+#[test]
+fn pim_eligibility_and_scope_are_edge_properties() {
+    let bytes = br##"{"value": [
+        {"@odata.type": "#microsoft.graph.unifiedRoleEligibilityScheduleInstance",
+         "principalId": "p1", "roleDefinitionId": "fe930be7-5e62-47db-91af-98c3a49a38b1",
+         "directoryScopeId": "/administrativeUnits/au1", "memberType": "Direct",
+         "startDateTime": "2024-01-01T00:00:00Z", "endDateTime": "2024-07-01T00:00:00Z"},
+        {"@odata.type": "#microsoft.graph.unifiedRoleAssignment", "principalId": "p2"}]}"##;
+    let (graph, report) = read_bytes(bytes, "pim.json", Mode::Lenient).unwrap();
+    let edge = &graph.edges()[0];
+    assert_eq!(edge.src, "entra:p1");
+    assert_eq!(edge.dst, "entra:role/fe930be7-5e62-47db-91af-98c3a49a38b1");
+    assert_eq!(edge.props.get("assignment_type"), Some(&"eligible".into()));
+    assert_eq!(edge.props.get("scope"), Some(&"/administrativeUnits/au1".into()));
+    assert_eq!(edge.props.get("start"), Some(&Value::Time(1_704_067_200)));
+    assert_eq!(edge.props.get("end"), Some(&Value::Time(1_719_792_000)));
+    assert_eq!(
+        skips(&report),
+        [("pim.json#/value/1".to_string(), "role assignment has no roleDefinitionId")]
+    );
+}
