@@ -798,7 +798,8 @@ fn segregation_of_duties() {
                 o.grant("ad:sales", "erp:vendor");
             },
             policy: concat!(
-                "[[sod]]\nname = \"vendor-payment\"\nentitlements = [\"erp:pay\", \"erp:vendor\"]\n",
+                "[[sod]]\nname = \"vendor-payment\"\n",
+                "entitlements = [\"erp:pay\", \"erp:vendor\"]\n",
                 "[[exception]]\nperson = \"p:ann\"\nentitlement = \"erp:vendor\"\n",
                 "reason = \"cover\"\napproved_by = \"p:cyd\"\nuntil = 2099-01-01\n",
             ),
@@ -812,7 +813,8 @@ fn segregation_of_duties() {
                 o.grant("ad:finance", "erp:vendor");
             },
             policy: concat!(
-                "[[sod]]\nname = \"vendor-payment\"\nentitlements = [\"erp:pay\", \"erp:vendor\"]\n",
+                "[[sod]]\nname = \"vendor-payment\"\n",
+                "entitlements = [\"erp:pay\", \"erp:vendor\"]\n",
                 "[[exception]]\nperson = \"p:ann\"\nrule = \"sod-violation\"\n",
                 "reason = \"small office\"\napproved_by = \"p:cyd\"\nuntil = 2099-01-01\n",
             ),

@@ -28,8 +28,8 @@ pub(super) fn excess(ctx: &Ctx<'_>) -> Vec<Hit> {
             let (now, before) = ctx.birthrights(p);
             let mut out = Vec::new();
             for &a in ctx.accounts_of(p) {
-                let mut extra = ctx.account_ents(a) - &now;
-                if let Some(b) = &before {
+                let mut extra = ctx.account_ents(a) - now;
+                if let Some(b) = before {
                     extra -= b;
                 }
                 for e in &extra {
@@ -123,7 +123,7 @@ pub(super) fn sod(ctx: &Ctx<'_>) -> Vec<Hit> {
                 let related: Vec<u32> = conflict.iter().collect();
                 // The side to cut: one outside the birthright, if any.
                 let (birthright, _) = ctx.birthrights(p);
-                let cut = (&conflict - &birthright).max().or(conflict.max());
+                let cut = (&conflict - birthright).max().or(conflict.max());
                 let names: Vec<&str> = related.iter().map(|&e| ctx.id(e)).collect();
                 let text = format!(
                     "{} holds {} together, which SoD rule \"{}\" forbids",

@@ -16,7 +16,7 @@ use crate::snapshot::{Direction, NodeId};
 /// Enabled human accounts with no person, sorted by what their employee id
 /// and email match: nothing to match on (orphan), no person (no HR record),
 /// several persons (disputed), or exactly one (a correlation gap).
-pub(super) fn uncorrelated(ctx: &Ctx<'_>, rule: RuleId) -> Vec<Hit> {
+pub(super) fn uncorrelated(ctx: &Ctx<'_>, rules: &[RuleId]) -> Vec<Hit> {
     let keys = person_keys(ctx);
     ctx.accounts
         .clone()
@@ -24,8 +24,8 @@ pub(super) fn uncorrelated(ctx: &Ctx<'_>, rule: RuleId) -> Vec<Hit> {
         .filter(|&a| ctx.is_enabled(a) && ctx.account_type(a) == AccountType::Human)
         .filter(|&a| ctx.person_of(a).is_none())
         .filter_map(|a| {
-            let (found, text) = classify(ctx, &keys, a);
-            if found != rule {
+            let (rule, text) = classify(ctx, &keys, a);
+            if !rules.contains(&rule) {
                 return None;
             }
             let account = ctx.id(a).to_string();
