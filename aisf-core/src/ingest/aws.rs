@@ -20,8 +20,11 @@
 //! - An inline policy has no ARN; its id is its holder's ARN, `#inline/`
 //!   and its name.
 //!
-//! The account is the one the principals' ARNs name most. The system is
-//! [`ReadOptions::system`] when given, else `aws:<account>`.
+//! A node's system is [`ReadOptions::system`] when given, else
+//! `aws:<account>` with the account its ARN names; an AWS managed policy is
+//! in the account that uses it (the holder's for an attachment, the one
+//! most ARNs of the file name for the `Policies` list), and an inline
+//! policy in its holder's.
 //!
 //! # Mapping
 //!
@@ -126,11 +129,10 @@ pub fn read(
     sink.begin(file, Format::AwsIam);
     let doc = b_json::parse(bytes, file, &opts.limits)?;
     let account = main_account(&doc).unwrap_or_else(|| file.to_string());
-    let system = opts.system.clone().unwrap_or_else(|| format!("aws:{account}"));
     let mut reader = Reader {
         file,
         account,
-        system,
+        system: opts.system.clone(),
         edges: Edges::default(),
         dropped: Dropped::default(),
         groups: HashMap::new(),
@@ -189,8 +191,10 @@ pub(crate) fn arn_account(arn: &str) -> Option<&str> {
 
 struct Reader<'a> {
     file: &'a str,
+    /// The account most ARNs name, for what names none.
     account: String,
-    system: String,
+    /// [`ReadOptions::system`], which overrides the accounts.
+    system: Option<String>,
     edges: Edges,
     dropped: Dropped,
     /// Group name → ARN, from the groups read so far.
@@ -201,8 +205,9 @@ struct Reader<'a> {
     local_ids: BTreeMap<(&'static str, String), BTreeSet<String>>,
     /// Managed policy node ids defined by `Policies`.
     defined: BTreeSet<String>,
-    /// Managed policy node ids attached somewhere, with the name given.
-    attached: BTreeMap<String, String>,
+    /// Managed policy node ids attached somewhere, with the name given and
+    /// the account they were attached in.
+    attached: BTreeMap<String, (String, String)>,
 }
 
 impl Reader<'_> {
@@ -276,8 +281,18 @@ impl Reader<'_> {
         Ok(Some(arn))
     }
 
+    /// The account an ARN names, else the file's.
+    fn account_of<'s>(&'s self, arn: &'s str) -> &'s str {
+        arn_account(arn).unwrap_or(&self.account)
+    }
+
+    fn system(&self, account: &str) -> String {
+        self.system.clone().unwrap_or_else(|| format!("aws:{account}"))
+    }
+
+    /// A node in the account its ARN (or its holder's) names.
     fn node(&self, id: &str, kind: NodeKind, name: Option<&str>) -> Node {
-        let mut node = Node::new(id, kind).with_system(&self.system);
+        let mut node = Node::new(id, kind).with_system(self.system(self.account_of(id)));
         node.name = name.map(str::to_string);
         node
     }
@@ -433,9 +448,10 @@ impl Reader<'_> {
                 sink.skip(self.place(&index(&attached_ptr, i)), reason)?;
                 continue;
             };
-            let id = self.policy_id(policy_arn);
+            let account = self.account_of(holder).to_string();
+            let id = policy_id(policy_arn, &account);
             let name = str_of(attachment, "PolicyName").unwrap_or_else(|| policy_name(policy_arn));
-            self.attached.entry(id.clone()).or_insert_with(|| name.to_string());
+            self.attached.entry(id.clone()).or_insert_with(|| (name.to_string(), account));
             self.edges.add(sink, Edge::new(EdgeKind::Grant, holder, id));
         }
 
@@ -452,7 +468,7 @@ impl Reader<'_> {
                 continue;
             };
             let id = format!("{holder}#inline/{name}");
-            let mut node = self.entitlement(&id, name);
+            let mut node = self.entitlement(&id, name, self.account_of(holder));
             node.props.insert("inline".into(), true.into());
             let document = b_json::get(inline, "PolicyDocument");
             self.document(document, &child(&at, "PolicyDocument"), &mut node, sink)?;
@@ -462,16 +478,12 @@ impl Reader<'_> {
         Ok(())
     }
 
-    /// The node id of a managed policy: its ARN, scoped to the account for
-    /// AWS managed policies.
-    fn policy_id(&self, arn: &str) -> String {
-        if arn.contains(":iam::aws:") { format!("{arn}@{}", self.account) } else { arn.to_string() }
-    }
-
-    fn entitlement(&self, id: &str, name: &str) -> Node {
-        let mut node = self.node(id, NodeKind::Entitlement, Some(name));
+    /// A policy node in `account`, whose access it grants.
+    fn entitlement(&self, id: &str, name: &str, account: &str) -> Node {
+        let mut node =
+            Node::new(id, NodeKind::Entitlement).with_system(self.system(account)).with_name(name);
         node.props.insert(props::PERMISSION.into(), name.into());
-        node.props.insert(props::RESOURCE.into(), format!("aws:{}", self.account).into());
+        node.props.insert(props::RESOURCE.into(), format!("aws:{account}").into());
         node
     }
 
@@ -479,8 +491,9 @@ impl Reader<'_> {
         let Some(arn) = self.arn(obj, "PolicyId", ptr, sink)? else { return Ok(()) };
         let fields = Fields { file: self.file, obj, ptr };
         let name = fields.str(sink, "PolicyName")?.unwrap_or_else(|| policy_name(arn));
-        let id = self.policy_id(arn);
-        let mut node = self.entitlement(&id, name);
+        let account = self.account_of(arn).to_string();
+        let id = policy_id(arn, &account);
+        let mut node = self.entitlement(&id, name, &account);
         node.props.insert("aws_managed".into(), arn.contains(":iam::aws:").into());
         node.props.insert("arn".into(), arn.into());
         if let Some(t) = fields.time(sink, "CreateDate")? {
@@ -591,12 +604,12 @@ impl Reader<'_> {
     /// Makes the attached policies `Policies` did not define, and says what
     /// was dropped and which local ids were shared.
     fn finish(mut self, sink: &mut Sink) {
-        let missing: Vec<(String, String)> = std::mem::take(&mut self.attached)
+        let missing: Vec<(String, (String, String))> = std::mem::take(&mut self.attached)
             .into_iter()
             .filter(|(id, _)| !self.defined.contains(id))
             .collect();
-        for (id, name) in &missing {
-            let mut node = self.entitlement(id, name);
+        for (id, (name, account)) in &missing {
+            let mut node = self.entitlement(id, name, account);
             node.props.insert("aws_managed".into(), id.contains(":iam::aws:").into());
             sink.node(node);
         }
@@ -629,6 +642,12 @@ fn iam_principal(trusted: &str) -> Option<&str> {
     let resource = arn.splitn(6, ':').nth(5)?;
     let is_iam = arn.split(':').nth(2) == Some("iam");
     (is_iam && (resource.starts_with("user/") || resource.starts_with("role/"))).then_some(arn)
+}
+
+/// The node id of a managed policy: its ARN, scoped to the account it is
+/// used in for AWS managed policies, which every account shares.
+fn policy_id(arn: &str, account: &str) -> String {
+    if arn.contains(":iam::aws:") { format!("{arn}@{account}") } else { arn.to_string() }
 }
 
 /// The name at the end of a policy ARN.

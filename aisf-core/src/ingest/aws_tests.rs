@@ -506,3 +506,22 @@ fn principals_a_trust_policy_names_by_arn_can_assume_the_role() {
     let trusted = role.prop("trusted_principals").unwrap();
     assert!(matches!(trusted, Value::StrList(list) if list.len() == 5));
 }
+
+#[test]
+fn each_node_is_in_the_account_its_arn_names() {
+    let bytes = br#"{"UserDetailList": [
+        {"UserName": "a", "Arn": "arn:aws:iam::222:user/a"},
+        {"UserName": "b", "Arn": "arn:aws:iam::222:user/b"},
+        {"UserName": "c", "Arn": "arn:aws:iam::111:user/c",
+         "AttachedManagedPolicies": [{"PolicyName": "ReadOnlyAccess",
+           "PolicyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}],
+         "UserPolicyList": [{"PolicyName": "p", "PolicyDocument": {"Statement": []}}]}]}"#;
+    let (graph, _) = read_bytes(bytes, "m.json", Mode::Strict).unwrap();
+    let system = |id: &str| graph.node(id).unwrap().system.clone().unwrap();
+    assert_eq!(system("arn:aws:iam::222:user/a"), "aws:222");
+    assert_eq!(system("arn:aws:iam::111:user/c"), "aws:111");
+    assert_eq!(system("arn:aws:iam::111:user/c#inline/p"), "aws:111");
+    let policy = graph.node("arn:aws:iam::aws:policy/ReadOnlyAccess@111").unwrap();
+    assert_eq!(policy.system.as_deref(), Some("aws:111"));
+    assert_eq!(policy.prop(props::RESOURCE), Some(&"aws:111".into()));
+}
