@@ -294,11 +294,16 @@ fn a_duplicate_arn_is_a_skip_naming_the_first() {
 
 #[test]
 fn a_url_encoded_policy_document_is_decoded() {
-    let bytes = br#"{"Policies": [{"PolicyName": "all", "Arn": "arn:aws:iam::1:policy/all",
+    // The IAM API itself returns documents URL-encoded.
+    let document = r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+    let encoded: String = document.bytes().map(|b| format!("%{b:02X}")).collect();
+    let text = format!(
+        r#"{{"Policies": [{{"PolicyName": "all", "Arn": "arn:aws:iam::1:policy/all",
         "DefaultVersionId": "v2", "PolicyVersionList": [
-          {"VersionId": "v1", "IsDefaultVersion": false, "Document": {"Statement": []}},
-          {"VersionId": "v2", "IsDefaultVersion": true,
-           "Document": "%7B%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22%2A%22%2C%22Resource%22%3A%22%2A%22%7D%5D%7D"}]}]}"#;
+          {{"VersionId": "v1", "IsDefaultVersion": false, "Document": {{"Statement": []}}}},
+          {{"VersionId": "v2", "IsDefaultVersion": true, "Document": "{encoded}"}}]}}]}}"#
+    );
+    let bytes = text.as_bytes();
     let (graph, _) = read_bytes(bytes, "u.json", Mode::Strict).unwrap();
     let all = graph.node("arn:aws:iam::1:policy/all").unwrap();
     assert_eq!(all.prop(props::PRIVILEGED), Some(&true.into()));
