@@ -157,7 +157,7 @@ pub(super) fn leavers(ctx: &Ctx<'_>) -> Vec<Hit> {
                 Hit::new(RuleId::LeaverActive, clause, text, Remedy::Fixed(action))
                     .account(a)
                     .person(Some(p))
-                    .target(ctx.privilege(a).map(|x| x.via))
+                    .target(evidence(ctx, a))
                     .since(end.map(|e| e + i64::from(grace) * DAY))
             })
         })
@@ -190,7 +190,7 @@ pub(super) fn contractors(ctx: &Ctx<'_>) -> Vec<Hit> {
                 Hit::new(RuleId::ContractorPastEnd, clause, text, Remedy::Fixed(action))
                     .account(a)
                     .person(Some(p))
-                    .target(ctx.privilege(a).map(|x| x.via))
+                    .target(evidence(ctx, a))
                     .since(end)
             })
         })
@@ -218,13 +218,18 @@ pub(super) fn joiners(ctx: &Ctx<'_>) -> Vec<Hit> {
                 let clause = "no access before the start date (start_date)".to_string();
                 let action = Action::DisableAccount { account: id.to_string() };
                 let created = ctx.time(a, props::CREATED);
-                let evidence = ctx.privilege(a).map(|x| x.via).or(ctx.account_ents(a).min());
                 Hit::new(RuleId::JoinerEarlyAccess, clause, text, Remedy::Fixed(action))
                     .account(a)
                     .person(Some(p))
-                    .target(evidence)
+                    .target(evidence(ctx, a))
                     .since(created)
             })
         })
         .collect()
+}
+
+/// Where an account's justification path should lead: the object that
+/// makes it privileged, else one entitlement it holds.
+fn evidence(ctx: &Ctx<'_>, account: u32) -> Option<u32> {
+    ctx.privilege(account).map(|x| x.via).or_else(|| ctx.account_ents(account).min())
 }
