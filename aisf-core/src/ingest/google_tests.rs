@@ -69,7 +69,8 @@ fn directory_users_with_cloud_identity_groups_memberships_and_tokens() {
 
     let marge = graph.node("google:mbsimpson@simpson.corp").unwrap();
     assert_eq!(marge.name.as_deref(), Some("Marge Simpson"));
-    assert_eq!(marge.system.as_deref(), Some("google:customer-123"));
+    assert_eq!(marge.system.as_deref(), Some("google"));
+    assert_eq!(marge.prop("customerId"), Some(&"customer-123".into()));
     assert_eq!(marge.prop(props::ENABLED), Some(&true.into()));
     assert_eq!(marge.prop(props::PRIVILEGED), Some(&true.into()));
     assert_eq!(marge.prop(props::MFA), Some(&true.into()));
