@@ -64,6 +64,14 @@
 //! (AWS managed policies are left out unless asked for) is made from the
 //! attachment, with its name only, and counted in a warning.
 //!
+//! # Known shortcomings
+//!
+//! Policies are kept, not evaluated: a `Deny` statement, a condition, a
+//! permissions boundary or a service control policy does not remove a
+//! grant edge, so access read through these edges is an upper bound. Only
+//! the default version of a managed policy is read. Instance profiles are
+//! kept as names on the role, not linked to the instances that use them.
+//!
 //! # Bad input
 //!
 //! A list that is not a list (the AWS CLI documentation's example has a

@@ -50,6 +50,14 @@
 //! graph. When a file names its tenant (an `organization` record,
 //! ScubaGear's `tenant_id`), its nodes carry it as `tenant_id`.
 //!
+//! # Known shortcomings
+//!
+//! Conditional access, authentication methods and license assignments are
+//! not read, and an expanded `principal` of a role assignment is not made a
+//! node (the assignment's `principalId` names it). Group-based app role
+//! assignments grant the group; access flows to its members through
+//! membership edges only where the members were read too.
+//!
 //! # Bad input
 //!
 //! A member of the wrong type (`"accountEnabled": "True"`) is a skip at its

@@ -41,6 +41,14 @@
 //! every response names its customer. Give each customer a system of its
 //! own to read several into one graph.
 //!
+//! # Known shortcomings
+//!
+//! Keying users by primary email means a renamed user is a new node; the
+//! numeric id is kept as `google_id`. Role assignments and tokens that name
+//! a user by numeric id resolve only against users of the same file. Org
+//! units are not read, so a role assignment scoped to one is kept with its
+//! `org_unit` but grants as if it were customer-wide.
+//!
 //! # Bad input
 //!
 //! A member of the wrong type is a skip at its pointer, an error in strict
