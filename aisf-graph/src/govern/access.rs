@@ -13,6 +13,8 @@ use super::{Hit, Remedy};
 /// its person's birthright, not in a mover's previous birthright (that is
 /// `mover-residual`, or within grace), and not named by any exception for
 /// the person or account, expired or not (expiry is `expired-exception`).
+/// Disabled accounts count: they keep their memberships and can be enabled
+/// again.
 ///
 /// Without any `[[role]]` there is no birthright to compare with, and the
 /// rule makes no finding (`peer-outlier` judges such organisations).
