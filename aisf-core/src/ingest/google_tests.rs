@@ -253,3 +253,20 @@ fn a_folder_of_several_sources_routes_each_file_to_its_reader() {
         ]
     );
 }
+
+#[test]
+fn an_object_where_a_list_belongs_is_a_skip_and_the_user_is_kept() {
+    let bytes = br#"[{"kind": "admin#directory#user", "id": "1", "primaryEmail": "a@x",
+        "organizations": {"title": "CFO", "primary": true},
+        "relations": [{"type": "manager", "value": "Boss@X"}]}]"#;
+    let (graph, report) = read_bytes(bytes, "o.json", Mode::Lenient).unwrap();
+    let user = graph.node("google:a@x").unwrap();
+    assert_eq!(user.prop(props::TITLE), None);
+    assert_eq!(user.prop("manager"), Some(&"google:boss@x".into()));
+    assert_eq!(
+        skips(&report),
+        [("o.json#/0/organizations".to_string(), "expected an array, found an object")]
+    );
+    let err = read_bytes(bytes, "o.json", Mode::Strict).unwrap_err();
+    assert_eq!(err.to_string(), "o.json#/0/organizations: expected an array, found an object");
+}
