@@ -287,6 +287,11 @@ proptest! {
         let want = oracle(&g, &policy);
         let missed: Vec<_> = want.difference(&got).collect();
         let extra: Vec<_> = got.difference(&want).collect();
-        prop_assert!(missed.is_empty() && extra.is_empty(), "missed {:?}\nextra {:?}", missed, extra);
+        prop_assert!(
+            missed.is_empty() && extra.is_empty(),
+            "missed {:?}\nextra {:?}",
+            missed,
+            extra
+        );
     }
 }

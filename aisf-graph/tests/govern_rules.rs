@@ -574,6 +574,24 @@ fn leavers_movers_joiners_contractors() {
             must: &[("ad:ann", None)],
         },
         Case {
+            name: "a terminated person without an end date is past any grace",
+            build: |o| o.set("p:bob", "status", "terminated"),
+            policy: "",
+            rule: RuleId::LeaverActive,
+            must: &[("ad:bob", None)],
+        },
+        Case {
+            name: "a terminated contractor is a leaver, not a contractor past end",
+            build: |o| {
+                o.set("p:bob", "status", "terminated");
+                o.set("p:bob", "employment_type", "contractor");
+                o.set("p:bob", "end_date", ago(3));
+            },
+            policy: "",
+            rule: RuleId::ContractorPastEnd,
+            must: &[],
+        },
+        Case {
             name: "leaver_grace_days",
             build: |o| {
                 o.set("p:ann", "status", "Terminated");
@@ -656,6 +674,16 @@ fn excess_access_and_exceptions() {
         Case {
             name: "an entitlement outside the birthright",
             build: |o| o.grant("ad:finance", "erp:audit"),
+            policy: "",
+            rule: RuleId::ExcessAccess,
+            must: &[("ad:ann", Some("erp:audit")), ("ad:bob", Some("erp:audit"))],
+        },
+        Case {
+            name: "disabled accounts keep their access, so they count",
+            build: |o| {
+                o.grant("ad:finance", "erp:audit");
+                o.set("ad:bob", "enabled", false);
+            },
             policy: "",
             rule: RuleId::ExcessAccess,
             must: &[("ad:ann", Some("erp:audit")), ("ad:bob", Some("erp:audit"))],
@@ -798,7 +826,8 @@ fn segregation_of_duties() {
                 o.grant("ad:sales", "erp:vendor");
             },
             policy: concat!(
-                "[[sod]]\nname = \"vendor-payment\"\nentitlements = [\"erp:pay\", \"erp:vendor\"]\n",
+                "[[sod]]\nname = \"vendor-payment\"\n",
+                "entitlements = [\"erp:pay\", \"erp:vendor\"]\n",
                 "[[exception]]\nperson = \"p:ann\"\nentitlement = \"erp:vendor\"\n",
                 "reason = \"cover\"\napproved_by = \"p:cyd\"\nuntil = 2099-01-01\n",
             ),
@@ -812,7 +841,8 @@ fn segregation_of_duties() {
                 o.grant("ad:finance", "erp:vendor");
             },
             policy: concat!(
-                "[[sod]]\nname = \"vendor-payment\"\nentitlements = [\"erp:pay\", \"erp:vendor\"]\n",
+                "[[sod]]\nname = \"vendor-payment\"\n",
+                "entitlements = [\"erp:pay\", \"erp:vendor\"]\n",
                 "[[exception]]\nperson = \"p:ann\"\nrule = \"sod-violation\"\n",
                 "reason = \"small office\"\napproved_by = \"p:cyd\"\nuntil = 2099-01-01\n",
             ),
@@ -990,4 +1020,33 @@ fn without_roles_excess_access_does_not_run() {
     assert_eq!(report.of_rule(RuleId::ExcessAccess).count(), 0);
     let outliers: Vec<&str> = report.of_rule(RuleId::PeerOutlier).map(|f| f.subject()).collect();
     assert_eq!(outliers, ["p:ops0"]);
+}
+
+#[test]
+fn degenerate_inputs_make_no_findings_and_no_panic() {
+    let policy = format!(
+        "{BASE}[[exception]]\nperson = \"p:nobody\"\nentitlement = \"nothing:*\"\n\
+         reason = \"x\"\napproved_by = \"p:nobody\"\nuntil = 2020-01-01\n\
+         [[sod]]\nname = \"ghost\"\nentitlements = [\"x:a\", \"x:b\"]\n"
+    );
+    let policy = Policy::from_toml_str(&policy, "odd.toml").unwrap();
+    let opts = ScanOptions { now: Some(NOW), ..ScanOptions::default() };
+
+    let (bytes, _) = build_bytes(&Graph::new(), &BuildOptions::default()).unwrap();
+    let empty = Snapshot::from_bytes(&bytes).unwrap();
+    assert!(scan(&empty, &policy, &opts).findings.is_empty());
+
+    // Kinds the engine has no meaning for, an account that is a member of
+    // itself, a person with no accounts, properties of the wrong type.
+    let mut g = Graph::new();
+    g.add_node(Node::new("c1", NodeKind::Other("Computer".into()))).unwrap();
+    g.add_node(Node::new("ad:x", NodeKind::Account).with_prop("enabled", "yes")).unwrap();
+    g.add_node(Node::new("p:y", NodeKind::Person).with_prop("end_date", "soon")).unwrap();
+    g.add_edge(Edge::new(EdgeKind::MemberOf, "ad:x", "ad:x"));
+    g.add_edge(Edge::new(EdgeKind::other("AdminTo", true), "ad:x", "c1"));
+    g.add_edge(Edge::new(EdgeKind::Correlation, "ad:x", "p:y"));
+    let (bytes, _) = build_bytes(&g, &BuildOptions::default()).unwrap();
+    let snap = Snapshot::from_bytes(&bytes).unwrap();
+    let report = scan(&snap, &policy, &opts);
+    assert!(report.findings.is_empty(), "{:#?}", report.findings);
 }

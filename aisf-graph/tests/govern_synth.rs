@@ -116,3 +116,14 @@ fn findings_carry_evidence_and_are_ranked() {
         }
     }
 }
+
+#[test]
+fn scans_are_deterministic() {
+    let org = generate(&OrgConfig { seed: 9, ..OrgConfig::new(1_000) });
+    let snap = snapshot(&org);
+    let policy = org.scan_policy();
+    let first = scan(&snap, &policy, &ScanOptions::default());
+    for _ in 0..3 {
+        assert_eq!(scan(&snap, &policy, &ScanOptions::default()), first);
+    }
+}

@@ -20,8 +20,11 @@
 //! - An inline policy has no ARN; its id is its holder's ARN, `#inline/`
 //!   and its name.
 //!
-//! The account is the one the principals' ARNs name most. The system is
-//! [`ReadOptions::system`] when given, else `aws:<account>`.
+//! A node's system is [`ReadOptions::system`] when given, else
+//! `aws:<account>` with the account its ARN names; an AWS managed policy is
+//! in the account that uses it (the holder's for an attachment, the one
+//! most ARNs of the file name for the `Policies` list), and an inline
+//! policy in its holder's.
 //!
 //! # Mapping
 //!
@@ -33,6 +36,7 @@
 //! | managed or inline policy | [`NodeKind::Entitlement`], one per policy |
 //! | user `GroupList` | [`EdgeKind::MemberOf`] user → group |
 //! | `AttachedManagedPolicies`, `*PolicyList` | [`EdgeKind::Grant`] holder → policy |
+//! | a user or role ARN in a role's trust policy | [`CAN_ASSUME`] principal → role |
 //!
 //! Properties:
 //!
@@ -51,11 +55,22 @@
 //!
 //! A policy is [`props::PRIVILEGED`] when one of its statements allows
 //! every action (`*`) or every IAM action (`iam:*`) on every resource.
-//! Who may assume a role is kept as the role's `trusted_principals`, not as
-//! edges: a trust policy names services and accounts more often than
-//! principals of the file. A policy attached but not listed in `Policies`
+//! Who may assume a role is kept as the role's `trusted_principals`; a user
+//! or role named there by ARN also gets a [`CAN_ASSUME`] edge to the role,
+//! through which access flows (marked `cross_account` when the ARN is in
+//! another account, whose own policies must then allow `sts:AssumeRole`).
+//! Accounts, services and identity providers stay properties: the file
+//! cannot say which of their principals may act. A policy attached but not listed in `Policies`
 //! (AWS managed policies are left out unless asked for) is made from the
 //! attachment, with its name only, and counted in a warning.
+//!
+//! # Known shortcomings
+//!
+//! Policies are kept, not evaluated: a `Deny` statement, a condition, a
+//! permissions boundary or a service control policy does not remove a
+//! grant edge, so access read through these edges is an upper bound. Only
+//! the default version of a managed policy is read. Instance profiles are
+//! kept as names on the role, not linked to the instances that use them.
 //!
 //! # Bad input
 //!
@@ -97,6 +112,10 @@ mod report;
 
 pub use report::read_credential_report;
 
+/// The kind of the edge from a user or role to a role its trust policy
+/// lets it assume; access flows through it.
+pub const CAN_ASSUME: &str = "can_assume";
+
 /// The four lists of a response, in the order they are read: groups first,
 /// so that users' `GroupList` names resolve to the groups' ARNs.
 const LISTS: [&str; 4] = ["GroupDetailList", "UserDetailList", "RoleDetailList", "Policies"];
@@ -118,11 +137,10 @@ pub fn read(
     sink.begin(file, Format::AwsIam);
     let doc = b_json::parse(bytes, file, &opts.limits)?;
     let account = main_account(&doc).unwrap_or_else(|| file.to_string());
-    let system = opts.system.clone().unwrap_or_else(|| format!("aws:{account}"));
     let mut reader = Reader {
         file,
         account,
-        system,
+        system: opts.system.clone(),
         edges: Edges::default(),
         dropped: Dropped::default(),
         groups: HashMap::new(),
@@ -181,8 +199,10 @@ pub(crate) fn arn_account(arn: &str) -> Option<&str> {
 
 struct Reader<'a> {
     file: &'a str,
+    /// The account most ARNs name, for what names none.
     account: String,
-    system: String,
+    /// [`ReadOptions::system`], which overrides the accounts.
+    system: Option<String>,
     edges: Edges,
     dropped: Dropped,
     /// Group name → ARN, from the groups read so far.
@@ -193,8 +213,9 @@ struct Reader<'a> {
     local_ids: BTreeMap<(&'static str, String), BTreeSet<String>>,
     /// Managed policy node ids defined by `Policies`.
     defined: BTreeSet<String>,
-    /// Managed policy node ids attached somewhere, with the name given.
-    attached: BTreeMap<String, String>,
+    /// Managed policy node ids attached somewhere, with the name given and
+    /// the account they were attached in.
+    attached: BTreeMap<String, (String, String)>,
 }
 
 impl Reader<'_> {
@@ -268,8 +289,18 @@ impl Reader<'_> {
         Ok(Some(arn))
     }
 
+    /// The account an ARN names, else the file's.
+    fn account_of<'s>(&'s self, arn: &'s str) -> &'s str {
+        arn_account(arn).unwrap_or(&self.account)
+    }
+
+    fn system(&self, account: &str) -> String {
+        self.system.clone().unwrap_or_else(|| format!("aws:{account}"))
+    }
+
+    /// A node in the account its ARN (or its holder's) names.
     fn node(&self, id: &str, kind: NodeKind, name: Option<&str>) -> Node {
-        let mut node = Node::new(id, kind).with_system(&self.system);
+        let mut node = Node::new(id, kind).with_system(self.system(self.account_of(id)));
         node.name = name.map(str::to_string);
         node
     }
@@ -342,6 +373,8 @@ impl Reader<'_> {
             }
         }
         let trusted = trusted_principals(b_json::get(obj, "AssumeRolePolicyDocument"));
+        let assumers: Vec<String> =
+            trusted.iter().filter_map(|p| iam_principal(p)).map(str::to_string).collect();
         if !trusted.is_empty() {
             node.props.insert("trusted_principals".into(), Value::StrList(trusted));
         }
@@ -355,6 +388,16 @@ impl Reader<'_> {
             node.props.insert("instance_profiles".into(), Value::StrList(profiles));
         }
         sink.node(node);
+
+        // A user or role the trust policy names by ARN may take the role on.
+        let role_account = arn_account(arn);
+        for assumer in assumers {
+            let mut edge = Edge::new(EdgeKind::other(CAN_ASSUME, true), &assumer, arn);
+            if arn_account(&assumer) != role_account {
+                edge.props.insert("cross_account".into(), true.into());
+            }
+            self.edges.add(sink, edge);
+        }
         self.policies(&fields, arn, "RolePolicyList", sink)
     }
 
@@ -413,9 +456,10 @@ impl Reader<'_> {
                 sink.skip(self.place(&index(&attached_ptr, i)), reason)?;
                 continue;
             };
-            let id = self.policy_id(policy_arn);
+            let account = self.account_of(holder).to_string();
+            let id = policy_id(policy_arn, &account);
             let name = str_of(attachment, "PolicyName").unwrap_or_else(|| policy_name(policy_arn));
-            self.attached.entry(id.clone()).or_insert_with(|| name.to_string());
+            self.attached.entry(id.clone()).or_insert_with(|| (name.to_string(), account));
             self.edges.add(sink, Edge::new(EdgeKind::Grant, holder, id));
         }
 
@@ -432,7 +476,7 @@ impl Reader<'_> {
                 continue;
             };
             let id = format!("{holder}#inline/{name}");
-            let mut node = self.entitlement(&id, name);
+            let mut node = self.entitlement(&id, name, self.account_of(holder));
             node.props.insert("inline".into(), true.into());
             let document = b_json::get(inline, "PolicyDocument");
             self.document(document, &child(&at, "PolicyDocument"), &mut node, sink)?;
@@ -442,16 +486,12 @@ impl Reader<'_> {
         Ok(())
     }
 
-    /// The node id of a managed policy: its ARN, scoped to the account for
-    /// AWS managed policies.
-    fn policy_id(&self, arn: &str) -> String {
-        if arn.contains(":iam::aws:") { format!("{arn}@{}", self.account) } else { arn.to_string() }
-    }
-
-    fn entitlement(&self, id: &str, name: &str) -> Node {
-        let mut node = self.node(id, NodeKind::Entitlement, Some(name));
+    /// A policy node in `account`, whose access it grants.
+    fn entitlement(&self, id: &str, name: &str, account: &str) -> Node {
+        let mut node =
+            Node::new(id, NodeKind::Entitlement).with_system(self.system(account)).with_name(name);
         node.props.insert(props::PERMISSION.into(), name.into());
-        node.props.insert(props::RESOURCE.into(), format!("aws:{}", self.account).into());
+        node.props.insert(props::RESOURCE.into(), format!("aws:{account}").into());
         node
     }
 
@@ -459,8 +499,9 @@ impl Reader<'_> {
         let Some(arn) = self.arn(obj, "PolicyId", ptr, sink)? else { return Ok(()) };
         let fields = Fields { file: self.file, obj, ptr };
         let name = fields.str(sink, "PolicyName")?.unwrap_or_else(|| policy_name(arn));
-        let id = self.policy_id(arn);
-        let mut node = self.entitlement(&id, name);
+        let account = self.account_of(arn).to_string();
+        let id = policy_id(arn, &account);
+        let mut node = self.entitlement(&id, name, &account);
         node.props.insert("aws_managed".into(), arn.contains(":iam::aws:").into());
         node.props.insert("arn".into(), arn.into());
         if let Some(t) = fields.time(sink, "CreateDate")? {
@@ -571,12 +612,12 @@ impl Reader<'_> {
     /// Makes the attached policies `Policies` did not define, and says what
     /// was dropped and which local ids were shared.
     fn finish(mut self, sink: &mut Sink) {
-        let missing: Vec<(String, String)> = std::mem::take(&mut self.attached)
+        let missing: Vec<(String, (String, String))> = std::mem::take(&mut self.attached)
             .into_iter()
             .filter(|(id, _)| !self.defined.contains(id))
             .collect();
-        for (id, name) in &missing {
-            let mut node = self.entitlement(id, name);
+        for (id, (name, account)) in &missing {
+            let mut node = self.entitlement(id, name, account);
             node.props.insert("aws_managed".into(), id.contains(":iam::aws:").into());
             sink.node(node);
         }
@@ -600,6 +641,21 @@ impl Reader<'_> {
         }
         self.dropped.report(sink);
     }
+}
+
+/// The ARN of an IAM user or role a trust policy names (`AWS:arn:...`), not
+/// an account, a service or a federated provider.
+fn iam_principal(trusted: &str) -> Option<&str> {
+    let arn = trusted.strip_prefix("AWS:")?;
+    let resource = arn.splitn(6, ':').nth(5)?;
+    let is_iam = arn.split(':').nth(2) == Some("iam");
+    (is_iam && (resource.starts_with("user/") || resource.starts_with("role/"))).then_some(arn)
+}
+
+/// The node id of a managed policy: its ARN, scoped to the account it is
+/// used in for AWS managed policies, which every account shares.
+fn policy_id(arn: &str, account: &str) -> String {
+    if arn.contains(":iam::aws:") { format!("{arn}@{account}") } else { arn.to_string() }
 }
 
 /// The name at the end of a policy ARN.

@@ -294,11 +294,16 @@ fn a_duplicate_arn_is_a_skip_naming_the_first() {
 
 #[test]
 fn a_url_encoded_policy_document_is_decoded() {
-    let bytes = br#"{"Policies": [{"PolicyName": "all", "Arn": "arn:aws:iam::1:policy/all",
+    // The IAM API itself returns documents URL-encoded.
+    let document = r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+    let encoded: String = document.bytes().map(|b| format!("%{b:02X}")).collect();
+    let text = format!(
+        r#"{{"Policies": [{{"PolicyName": "all", "Arn": "arn:aws:iam::1:policy/all",
         "DefaultVersionId": "v2", "PolicyVersionList": [
-          {"VersionId": "v1", "IsDefaultVersion": false, "Document": {"Statement": []}},
-          {"VersionId": "v2", "IsDefaultVersion": true,
-           "Document": "%7B%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22%2A%22%2C%22Resource%22%3A%22%2A%22%7D%5D%7D"}]}]}"#;
+          {{"VersionId": "v1", "IsDefaultVersion": false, "Document": {{"Statement": []}}}},
+          {{"VersionId": "v2", "IsDefaultVersion": true, "Document": "{encoded}"}}]}}]}}"#
+    );
+    let bytes = text.as_bytes();
     let (graph, _) = read_bytes(bytes, "u.json", Mode::Strict).unwrap();
     let all = graph.node("arn:aws:iam::1:policy/all").unwrap();
     assert_eq!(all.prop(props::PRIVILEGED), Some(&true.into()));
@@ -481,4 +486,47 @@ fn the_credential_report_reads_from_the_cli_json_too() {
     assert!(err.to_string().starts_with("report.csv#/Content: Content is not base64"), "{err}");
     let err = report_bytes(br#"{"Content": 7}"#, Mode::Lenient).unwrap_err();
     assert_eq!(err.to_string(), "report.csv#/Content: expected base64 text, found number 7");
+}
+
+#[test]
+fn principals_a_trust_policy_names_by_arn_can_assume_the_role() {
+    let bytes = br#"{"RoleDetailList": [{"RoleName": "ops", "Arn": "arn:aws:iam::1:role/ops",
+        "AssumeRolePolicyDocument": {"Statement": [
+          {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"AWS": [
+            "arn:aws:iam::1:user/ana", "arn:aws:iam::2:role/ci", "arn:aws:iam::1:root",
+            "arn:aws:sts::1:assumed-role/x/y"]}},
+          {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}},
+          {"Effect": "Deny", "Principal": {"AWS": "arn:aws:iam::1:user/bob"}}]}}]}"#;
+    let (graph, _) = read_bytes(bytes, "t.json", Mode::Strict).unwrap();
+    let assume = EdgeKind::other(CAN_ASSUME, true);
+    assert!(assume.grants_access());
+    let edges: Vec<(&str, bool)> = graph
+        .edges()
+        .iter()
+        .filter(|e| e.kind == assume)
+        .map(|e| (e.src.as_str(), e.props.contains_key("cross_account")))
+        .collect();
+    assert_eq!(edges, [("arn:aws:iam::1:user/ana", false), ("arn:aws:iam::2:role/ci", true)]);
+    let role = graph.node("arn:aws:iam::1:role/ops").unwrap();
+    let trusted = role.prop("trusted_principals").unwrap();
+    assert!(matches!(trusted, Value::StrList(list) if list.len() == 5));
+}
+
+#[test]
+fn each_node_is_in_the_account_its_arn_names() {
+    let bytes = br#"{"UserDetailList": [
+        {"UserName": "a", "Arn": "arn:aws:iam::222:user/a"},
+        {"UserName": "b", "Arn": "arn:aws:iam::222:user/b"},
+        {"UserName": "c", "Arn": "arn:aws:iam::111:user/c",
+         "AttachedManagedPolicies": [{"PolicyName": "ReadOnlyAccess",
+           "PolicyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}],
+         "UserPolicyList": [{"PolicyName": "p", "PolicyDocument": {"Statement": []}}]}]}"#;
+    let (graph, _) = read_bytes(bytes, "m.json", Mode::Strict).unwrap();
+    let system = |id: &str| graph.node(id).unwrap().system.clone().unwrap();
+    assert_eq!(system("arn:aws:iam::222:user/a"), "aws:222");
+    assert_eq!(system("arn:aws:iam::111:user/c"), "aws:111");
+    assert_eq!(system("arn:aws:iam::111:user/c#inline/p"), "aws:111");
+    let policy = graph.node("arn:aws:iam::aws:policy/ReadOnlyAccess@111").unwrap();
+    assert_eq!(policy.system.as_deref(), Some("aws:111"));
+    assert_eq!(policy.prop(props::RESOURCE), Some(&"aws:111".into()));
 }

@@ -337,9 +337,10 @@ pub(crate) fn each_object<'a>(value: &'a Json, mut visit: impl FnMut(&'a Object)
 
 /// Copies of a document with one value replaced by a value of another
 /// type (`null`, a number, a string, a list, an object), for at most
-/// `at_most` values spread over the document: the shapes a reader meets when an export is not what its API
-/// documents. Readers' tests feed them in, to show that no replacement
-/// makes a reader panic or fail in lenient mode.
+/// `at_most` values spread over the document: the shapes a reader meets
+/// when an export is not what its API documents. Readers' tests feed them
+/// in, to show that no replacement makes a reader panic or fail in lenient
+/// mode.
 #[cfg(test)]
 pub(crate) fn type_swaps(doc: &Json, at_most: usize) -> Vec<Vec<u8>> {
     let mut pointers = Vec::new();

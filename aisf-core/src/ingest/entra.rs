@@ -44,10 +44,19 @@
 //! node id is `entra:<id>` whatever the system: the users of one file meet
 //! the memberships of another. Role template ids are the same in every
 //! tenant, so a role's node id is `<system>:role/<template id>`. The
-//! system is [`ReadOptions::system`] when given, else `entra:<tenant id>`
-//! when the file names its tenant (an `organization` record, a `tenant_id`
-//! member), else `entra`. Give the system when a tenant's files do not all
-//! name it, so that their roles meet.
+//! system is [`ReadOptions::system`] when given, else `entra`: most Graph
+//! responses do not name their tenant, and the files of one tenant must
+//! meet. Give each tenant a system of its own to read several into one
+//! graph. When a file names its tenant (an `organization` record,
+//! ScubaGear's `tenant_id`), its nodes carry it as `tenant_id`.
+//!
+//! # Known shortcomings
+//!
+//! Conditional access, authentication methods and license assignments are
+//! not read, and an expanded `principal` of a role assignment is not made a
+//! node (the assignment's `principalId` names it). Group-based app role
+//! assignments grant the group; access flows to its members through
+//! membership edges only where the members were read too.
 //!
 //! # Bad input
 //!
@@ -138,15 +147,10 @@ pub fn read(
 ) -> Result<(), IngestError> {
     sink.begin(file, Format::Entra);
     let doc = b_json::parse(bytes, file, &opts.limits)?;
-    let tenant = tenant(&doc);
-    let system = match (&opts.system, &tenant) {
-        (Some(system), _) => system.clone(),
-        (None, Some(tenant)) => format!("entra:{tenant}"),
-        (None, None) => "entra".to_string(),
-    };
     let mut reader = Reader {
         file,
-        system,
+        system: opts.system.clone().unwrap_or_else(|| "entra".to_string()),
+        tenant: tenant(&doc),
         edges: Edges::default(),
         dropped: Dropped::default(),
         defined: HashMap::new(),
@@ -274,6 +278,8 @@ fn is_object_id(key: &str) -> bool {
 struct Reader<'a> {
     file: &'a str,
     system: String,
+    /// The tenant the file names, if it does.
+    tenant: Option<String>,
     edges: Edges,
     dropped: Dropped,
     /// Node id → the pointer of the record that defined it.
@@ -405,6 +411,9 @@ impl Reader<'_> {
         node.name = fields.str(sink, "displayName")?.map(str::to_string);
         if let Some(t) = self.time(&fields, "createdDateTime", sink)? {
             node.props.insert(props::CREATED.into(), Value::Time(t));
+        }
+        if let Some(tenant) = &self.tenant {
+            node.props.insert("tenant_id".into(), tenant.as_str().into());
         }
         self.typed(kind, &fields, path, &mut node, sink)?;
         b_json::keep_others(obj, MAPPED, &mut node);

@@ -57,15 +57,15 @@ fn scubagear_privileged_roles_and_principals() {
     assert!(source.warnings[0].starts_with("scuba.json: not read, holding no Graph identities"));
     assert!(source.warnings[0].contains("/conditional_access_policies"));
 
-    let tenant = "entra:3c19c757-3b55-411f-b03f-2bcc514a598d";
-    let global = graph.node(&format!("{tenant}:role/62e90394-69f5-4237-9190-012177145e10"));
-    let global = global.unwrap();
+    let tenant = "3c19c757-3b55-411f-b03f-2bcc514a598d";
+    let global = graph.node("entra:role/62e90394-69f5-4237-9190-012177145e10").unwrap();
     assert_eq!(global.name.as_deref(), Some("Global Administrator"));
     assert_eq!(global.prop(props::PRIVILEGED), Some(&true.into()));
 
     let john = graph.node("entra:66b4d5c2-71c9-4644-8728-74e3a8324d81").unwrap();
     assert_eq!(john.name.as_deref(), Some("John Public"));
-    assert_eq!(john.system.as_deref(), Some(tenant));
+    assert_eq!(john.system.as_deref(), Some("entra"));
+    assert_eq!(john.prop("tenant_id"), Some(&tenant.into()));
     let johns_roles = graph.edges().iter().filter(|e| e.src == john.id).count();
     assert_eq!(johns_roles, 8);
 
@@ -92,7 +92,8 @@ fn cartography_users_and_their_tenant() {
     assert_eq!(count_kind(&graph, &NodeKind::Account), 2);
     assert_eq!(count_kind(&graph, &NodeKind::System), 1);
     let homer = graph.node("entra:ae4ac864-4433-4ba6-96a6-20f8cffdadcb").unwrap();
-    assert_eq!(homer.system.as_deref(), Some("entra:02b2b7cc-fb03-4324-bf6b-eb207b39c479"));
+    assert_eq!(homer.system.as_deref(), Some("entra"));
+    assert_eq!(homer.prop("tenant_id"), Some(&"02b2b7cc-fb03-4324-bf6b-eb207b39c479".into()));
     assert_eq!(homer.prop(props::USERNAME), Some(&"hjsimpson@simpson.corp".into()));
     assert_eq!(homer.prop(props::EMAIL), Some(&"hjsimpson@simpson.corp".into()));
     assert_eq!(homer.prop(props::DEPARTMENT), Some(&"Operations".into()));
@@ -330,7 +331,7 @@ fn a_role_named_but_not_defined_gets_an_id_from_its_name() {
         Edge::new(
             EdgeKind::HasRole,
             "entra:0b7a7bf6-56c5-4a41-9b06-4b8d0a3c1e10",
-            "entra:t1:role-name/Global Reader"
+            "entra:role-name/Global Reader"
         )
     );
     assert_eq!(
@@ -355,4 +356,26 @@ fn a_value_of_another_type_anywhere_is_never_a_panic_nor_a_lenient_error() {
             assert!(read.is_ok(), "{file}, swap {i}: {:?}", read.err());
         }
     }
+}
+
+#[test]
+fn pim_eligibility_and_scope_are_edge_properties() {
+    let bytes = br##"{"value": [
+        {"@odata.type": "#microsoft.graph.unifiedRoleEligibilityScheduleInstance",
+         "principalId": "p1", "roleDefinitionId": "fe930be7-5e62-47db-91af-98c3a49a38b1",
+         "directoryScopeId": "/administrativeUnits/au1", "memberType": "Direct",
+         "startDateTime": "2024-01-01T00:00:00Z", "endDateTime": "2024-07-01T00:00:00Z"},
+        {"@odata.type": "#microsoft.graph.unifiedRoleAssignment", "principalId": "p2"}]}"##;
+    let (graph, report) = read_bytes(bytes, "pim.json", Mode::Lenient).unwrap();
+    let edge = &graph.edges()[0];
+    assert_eq!(edge.src, "entra:p1");
+    assert_eq!(edge.dst, "entra:role/fe930be7-5e62-47db-91af-98c3a49a38b1");
+    assert_eq!(edge.props.get("assignment_type"), Some(&"eligible".into()));
+    assert_eq!(edge.props.get("scope"), Some(&"/administrativeUnits/au1".into()));
+    assert_eq!(edge.props.get("start"), Some(&Value::Time(1_704_067_200)));
+    assert_eq!(edge.props.get("end"), Some(&Value::Time(1_719_792_000)));
+    assert_eq!(
+        skips(&report),
+        [("pim.json#/value/1".to_string(), "role assignment has no roleDefinitionId")]
+    );
 }

@@ -37,8 +37,17 @@
 //! assignment's `assignedTo`) resolves through the users and groups of the
 //! same file, else stays `google:<id>`. Roles are
 //! `<system>:role/<roleId>`; the system is [`ReadOptions::system`] when
-//! given, else `google:<customer id>` when the file names one, else
-//! `google`.
+//! given, else `google`: the files of one customer must meet, and not
+//! every response names its customer. Give each customer a system of its
+//! own to read several into one graph.
+//!
+//! # Known shortcomings
+//!
+//! Keying users by primary email means a renamed user is a new node; the
+//! numeric id is kept as `google_id`. Role assignments and tokens that name
+//! a user by numeric id resolve only against users of the same file. Org
+//! units are not read, so a role assignment scoped to one is kept with its
+//! `org_unit` but grants as if it were customer-wide.
 //!
 //! # Bad input
 //!
@@ -109,11 +118,7 @@ pub fn read(
     sink.begin(file, Format::Google);
     let doc = b_json::parse(bytes, file, &opts.limits)?;
     let refs = References::collect(&doc);
-    let system = match (&opts.system, &refs.customer) {
-        (Some(system), _) => system.clone(),
-        (None, Some(customer)) => format!("google:{customer}"),
-        (None, None) => "google".to_string(),
-    };
+    let system = opts.system.clone().unwrap_or_else(|| "google".to_string());
     let mut reader = Reader {
         file,
         system,
@@ -144,7 +149,6 @@ pub fn read(
 struct References {
     /// Directory id or Cloud Identity group name → lowercased email.
     emails: HashMap<String, String>,
-    customer: Option<String>,
 }
 
 impl References {
@@ -162,10 +166,6 @@ impl References {
             };
             if let (Some(key), Some(email)) = (key, email) {
                 refs.emails.entry(key.to_string()).or_insert_with(|| email.to_lowercase());
-            }
-            if refs.customer.is_none() {
-                let parent = str_of(obj, "parent").and_then(|p| p.strip_prefix("customers/"));
-                refs.customer = str_of(obj, "customerId").or(parent).map(str::to_string);
             }
         });
         refs

@@ -69,7 +69,8 @@ fn directory_users_with_cloud_identity_groups_memberships_and_tokens() {
 
     let marge = graph.node("google:mbsimpson@simpson.corp").unwrap();
     assert_eq!(marge.name.as_deref(), Some("Marge Simpson"));
-    assert_eq!(marge.system.as_deref(), Some("google:customer-123"));
+    assert_eq!(marge.system.as_deref(), Some("google"));
+    assert_eq!(marge.prop("customerId"), Some(&"customer-123".into()));
     assert_eq!(marge.prop(props::ENABLED), Some(&true.into()));
     assert_eq!(marge.prop(props::PRIVILEGED), Some(&true.into()));
     assert_eq!(marge.prop(props::MFA), Some(&true.into()));
@@ -251,4 +252,21 @@ fn a_folder_of_several_sources_routes_each_file_to_its_reader() {
             ("okta_groups.json", "okta"),
         ]
     );
+}
+
+#[test]
+fn an_object_where_a_list_belongs_is_a_skip_and_the_user_is_kept() {
+    let bytes = br#"[{"kind": "admin#directory#user", "id": "1", "primaryEmail": "a@x",
+        "organizations": {"title": "CFO", "primary": true},
+        "relations": [{"type": "manager", "value": "Boss@X"}]}]"#;
+    let (graph, report) = read_bytes(bytes, "o.json", Mode::Lenient).unwrap();
+    let user = graph.node("google:a@x").unwrap();
+    assert_eq!(user.prop(props::TITLE), None);
+    assert_eq!(user.prop("manager"), Some(&"google:boss@x".into()));
+    assert_eq!(
+        skips(&report),
+        [("o.json#/0/organizations".to_string(), "expected an array, found an object")]
+    );
+    let err = read_bytes(bytes, "o.json", Mode::Strict).unwrap_err();
+    assert_eq!(err.to_string(), "o.json#/0/organizations: expected an array, found an object");
 }

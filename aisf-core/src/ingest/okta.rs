@@ -35,8 +35,9 @@
 //! `okta:<id>` whatever the system: the users of one file meet the
 //! assignments of another. Role types (`ORG_ADMIN`) are the same in every
 //! org, so a role's node id is `<system>:role/<type or custom role id>`.
-//! The system is [`ReadOptions::system`] when given, else `okta:<host>` with
-//! the host the file's `_links` name most, else `okta`.
+//! The system is [`ReadOptions::system`] when given, else `okta`: the files
+//! of one org must meet, and not every response names its org. Give each
+//! org a system of its own to read several into one graph.
 //!
 //! # What is not read
 //!
@@ -69,11 +70,11 @@
 //! # Ok::<(), aisf_core::ingest::IngestError>(())
 //! ```
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use serde_json::Value as Json;
 
-use super::b_common::{Dropped, Edges, last_segment, url_host};
+use super::b_common::{Dropped, Edges, last_segment};
 use super::b_json::{self, Fields, Object, Seen, Walker, get, obj_of, str_at, str_of};
 use super::{Format, IngestError, Place, ReadOptions, Sink};
 use crate::{Edge, EdgeKind, Node, NodeKind, Value, props};
@@ -103,7 +104,7 @@ pub fn read(
 ) -> Result<(), IngestError> {
     sink.begin(file, Format::Okta);
     let doc = b_json::parse(bytes, file, &opts.limits)?;
-    let system = opts.system.clone().unwrap_or_else(|| default_system(&doc));
+    let system = opts.system.clone().unwrap_or_else(|| "okta".to_string());
     let mut reader = Reader {
         file,
         system,
@@ -125,18 +126,6 @@ pub fn read(
     }
     reader.dropped.report(sink);
     Ok(())
-}
-
-/// `okta:` and the host the file's links name most, else `okta`.
-fn default_system(doc: &Json) -> String {
-    let mut hosts: BTreeMap<&str, usize> = BTreeMap::new();
-    b_json::each_object(doc, |obj| {
-        if let Some(host) = obj.get("href").and_then(Json::as_str).and_then(url_host) {
-            *hosts.entry(host).or_default() += 1;
-        }
-    });
-    let best = hosts.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)));
-    best.map_or_else(|| "okta".to_string(), |(host, _)| format!("okta:{host}"))
 }
 
 /// What a record is.

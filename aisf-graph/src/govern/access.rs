@@ -13,6 +13,8 @@ use super::{Hit, Remedy};
 /// its person's birthright, not in a mover's previous birthright (that is
 /// `mover-residual`, or within grace), and not named by any exception for
 /// the person or account, expired or not (expiry is `expired-exception`).
+/// Disabled accounts count: they keep their memberships and can be enabled
+/// again.
 ///
 /// Without any `[[role]]` there is no birthright to compare with, and the
 /// rule makes no finding (`peer-outlier` judges such organisations).
@@ -28,8 +30,8 @@ pub(super) fn excess(ctx: &Ctx<'_>) -> Vec<Hit> {
             let (now, before) = ctx.birthrights(p);
             let mut out = Vec::new();
             for &a in ctx.accounts_of(p) {
-                let mut extra = ctx.account_ents(a) - &now;
-                if let Some(b) = &before {
+                let mut extra = ctx.account_ents(a) - now;
+                if let Some(b) = before {
                     extra -= b;
                 }
                 for e in &extra {
@@ -123,7 +125,7 @@ pub(super) fn sod(ctx: &Ctx<'_>) -> Vec<Hit> {
                 let related: Vec<u32> = conflict.iter().collect();
                 // The side to cut: one outside the birthright, if any.
                 let (birthright, _) = ctx.birthrights(p);
-                let cut = (&conflict - &birthright).max().or(conflict.max());
+                let cut = (&conflict - birthright).max().or(conflict.max());
                 let names: Vec<&str> = related.iter().map(|&e| ctx.id(e)).collect();
                 let text = format!(
                     "{} holds {} together, which SoD rule \"{}\" forbids",

@@ -6,12 +6,12 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use aisf_core::finding::RuleId;
-use aisf_core::policy::{AccountType, Exception, PersonFacts, Policy, Subject, Target, Timestamp};
-use aisf_core::synth::{MOVED_AT, PREVIOUS_DEPARTMENT, PREVIOUS_TITLE};
+use aisf_core::policy::{AccountType, Exception, Policy, Subject, Target, Timestamp};
 use aisf_core::{EdgeKind, NodeKind, Value, props};
 use rayon::prelude::*;
 use roaring::RoaringBitmap;
 
+use super::birthright::Birthrights;
 use crate::query::AllAccess;
 use crate::snapshot::{Direction, NodeId, Snapshot};
 
@@ -51,6 +51,7 @@ pub(crate) struct Ctx<'s> {
     role_ents: Vec<RoaringBitmap>,
     /// Exceptions (index into the policy) by subject node.
     exceptions: HashMap<u32, Vec<usize>>,
+    birthrights: Birthrights,
 }
 
 impl<'s> Ctx<'s> {
@@ -75,10 +76,12 @@ impl<'s> Ctx<'s> {
             patterns: HashMap::new(),
             role_ents: Vec::new(),
             exceptions: HashMap::new(),
+            birthrights: Birthrights::default(),
         };
         ctx.privilege = ctx.account_privilege(&privileged);
         ctx.patterns = ctx.match_patterns();
         ctx.role_ents = ctx.role_entitlements();
+        ctx.birthrights = Birthrights::new(&ctx);
         for (i, x) in policy.exceptions.iter().enumerate() {
             if let Some(n) = snap.find(x.subject.id()) {
                 ctx.exceptions.entry(n.0).or_default().push(i);
@@ -280,6 +283,11 @@ impl<'s> Ctx<'s> {
             .collect()
     }
 
+    /// The birthright entitlements of each business role, in policy order.
+    pub(crate) fn role_sets(&self) -> &[RoaringBitmap] {
+        &self.role_ents
+    }
+
     fn role_entitlements(&self) -> Vec<RoaringBitmap> {
         let groups = self.snap.kind_range(&NodeKind::Group);
         self.policy
@@ -308,52 +316,14 @@ impl<'s> Ctx<'s> {
             .collect()
     }
 
-    /// The birthright of a person with these facts: every entitlement of
-    /// every business role that applies.
-    pub(crate) fn birthright(&self, facts: &PersonFacts<'_>) -> RoaringBitmap {
-        let mut out = RoaringBitmap::new();
-        for (i, role) in self.policy.roles.iter().enumerate() {
-            if role.applies(facts) {
-                out |= &self.role_ents[i];
-            }
-        }
-        out
+    /// A person's current birthright and, for a mover, the previous one.
+    pub(crate) fn birthrights(&self, person: u32) -> (&RoaringBitmap, Option<&RoaringBitmap>) {
+        self.birthrights.of(person)
     }
 
     /// Whether any business role describes a person.
     pub(crate) fn described(&self, person: u32) -> bool {
-        let facts = self.facts(person);
-        let facts = facts.view();
-        self.policy.roles.iter().any(|r| r.applies(&facts))
-    }
-
-    fn facts(&self, person: u32) -> OwnedFacts {
-        OwnedFacts {
-            department: self.text(person, props::DEPARTMENT),
-            title: self.text(person, props::TITLE),
-            job_code: self.text(person, PersonFacts::JOB_CODE),
-            employment_type: self.text(person, props::EMPLOYMENT_TYPE),
-        }
-    }
-
-    /// A person's current and, for a mover, previous birthright.
-    pub(crate) fn birthrights(&self, person: u32) -> (RoaringBitmap, Option<RoaringBitmap>) {
-        let owned = self.facts(person);
-        let facts = owned.view();
-        let now = self.birthright(&facts);
-
-        let prev_dept = self.text(person, PREVIOUS_DEPARTMENT);
-        let prev_title = self.text(person, PREVIOUS_TITLE);
-        let moved = self.time(person, MOVED_AT).is_some() || prev_dept.is_some();
-        let before = moved.then(|| {
-            let old = PersonFacts {
-                department: prev_dept.as_deref().or(facts.department),
-                title: prev_title.as_deref().or(facts.title),
-                ..facts
-            };
-            self.birthright(&old)
-        });
-        (now, before)
+        self.birthrights.described(person)
     }
 
     /// The exceptions for a node (a person or an account: exceptions are
@@ -392,25 +362,6 @@ impl<'s> Ctx<'s> {
     /// The subject of an exception as a node, if it is in the snapshot.
     pub(crate) fn subject_node(&self, s: &Subject) -> Option<u32> {
         self.snap.find(s.id()).map(|n| n.0)
-    }
-}
-
-/// A person's attributes, owned (the snapshot hands out copies).
-struct OwnedFacts {
-    department: Option<String>,
-    title: Option<String>,
-    job_code: Option<String>,
-    employment_type: Option<String>,
-}
-
-impl OwnedFacts {
-    fn view(&self) -> PersonFacts<'_> {
-        PersonFacts {
-            department: self.department.as_deref(),
-            title: self.title.as_deref(),
-            job_code: self.job_code.as_deref(),
-            employment_type: self.employment_type.as_deref(),
-        }
     }
 }
 

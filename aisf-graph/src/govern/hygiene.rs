@@ -14,7 +14,7 @@ use crate::snapshot::{Direction, NodeId};
 /// Enabled accounts whose last login (or, never used, their creation) is
 /// older than the staleness limit: `stale-privileged` for accounts that
 /// reach a privileged object, `stale-account` for the others.
-pub(super) fn stale(ctx: &Ctx<'_>, rule: RuleId) -> Vec<Hit> {
+pub(super) fn stale(ctx: &Ctx<'_>, rules: &[RuleId]) -> Vec<Hit> {
     let t = &ctx.policy.thresholds;
     ctx.accounts
         .clone()
@@ -22,9 +22,9 @@ pub(super) fn stale(ctx: &Ctx<'_>, rule: RuleId) -> Vec<Hit> {
         .filter(|&a| ctx.is_enabled(a))
         .filter_map(|a| {
             let privilege = ctx.privilege(a);
-            let wanted =
+            let rule =
                 if privilege.is_some() { RuleId::StalePrivileged } else { RuleId::StaleAccount };
-            if wanted != rule {
+            if !rules.contains(&rule) {
                 return None;
             }
             let login = ctx.time(a, props::LAST_LOGIN);

@@ -16,7 +16,7 @@ use crate::snapshot::{Direction, NodeId};
 /// Enabled human accounts with no person, sorted by what their employee id
 /// and email match: nothing to match on (orphan), no person (no HR record),
 /// several persons (disputed), or exactly one (a correlation gap).
-pub(super) fn uncorrelated(ctx: &Ctx<'_>, rule: RuleId) -> Vec<Hit> {
+pub(super) fn uncorrelated(ctx: &Ctx<'_>, rules: &[RuleId]) -> Vec<Hit> {
     let keys = person_keys(ctx);
     ctx.accounts
         .clone()
@@ -24,8 +24,8 @@ pub(super) fn uncorrelated(ctx: &Ctx<'_>, rule: RuleId) -> Vec<Hit> {
         .filter(|&a| ctx.is_enabled(a) && ctx.account_type(a) == AccountType::Human)
         .filter(|&a| ctx.person_of(a).is_none())
         .filter_map(|a| {
-            let (found, text) = classify(ctx, &keys, a);
-            if found != rule {
+            let (rule, text) = classify(ctx, &keys, a);
+            if !rules.contains(&rule) {
                 return None;
             }
             let account = ctx.id(a).to_string();
@@ -157,7 +157,7 @@ pub(super) fn leavers(ctx: &Ctx<'_>) -> Vec<Hit> {
                 Hit::new(RuleId::LeaverActive, clause, text, Remedy::Fixed(action))
                     .account(a)
                     .person(Some(p))
-                    .target(ctx.privilege(a).map(|x| x.via))
+                    .target(evidence(ctx, a))
                     .since(end.map(|e| e + i64::from(grace) * DAY))
             })
         })
@@ -190,7 +190,7 @@ pub(super) fn contractors(ctx: &Ctx<'_>) -> Vec<Hit> {
                 Hit::new(RuleId::ContractorPastEnd, clause, text, Remedy::Fixed(action))
                     .account(a)
                     .person(Some(p))
-                    .target(ctx.privilege(a).map(|x| x.via))
+                    .target(evidence(ctx, a))
                     .since(end)
             })
         })
@@ -218,13 +218,18 @@ pub(super) fn joiners(ctx: &Ctx<'_>) -> Vec<Hit> {
                 let clause = "no access before the start date (start_date)".to_string();
                 let action = Action::DisableAccount { account: id.to_string() };
                 let created = ctx.time(a, props::CREATED);
-                let evidence = ctx.privilege(a).map(|x| x.via).or(ctx.account_ents(a).min());
                 Hit::new(RuleId::JoinerEarlyAccess, clause, text, Remedy::Fixed(action))
                     .account(a)
                     .person(Some(p))
-                    .target(evidence)
+                    .target(evidence(ctx, a))
                     .since(created)
             })
         })
         .collect()
+}
+
+/// Where an account's justification path should lead: the object that
+/// makes it privileged, else one entitlement it holds.
+fn evidence(ctx: &Ctx<'_>, account: u32) -> Option<u32> {
+    ctx.privilege(account).map(|x| x.via).or_else(|| ctx.account_ents(account).min())
 }

@@ -55,6 +55,7 @@
 //! ```
 
 mod access;
+mod birthright;
 mod context;
 mod evidence;
 mod hygiene;
@@ -200,7 +201,7 @@ pub fn scan(snapshot: &Snapshot, policy: &Policy, opts: &ScanOptions) -> Scan {
         .collect();
 
     let ctx = Ctx::new(snapshot, policy, now);
-    let hits: Vec<Hit> = rules.par_iter().flat_map_iter(|&r| run(&ctx, r)).collect();
+    let hits: Vec<Hit> = passes(&rules).par_iter().flat_map_iter(|p| run(&ctx, p)).collect();
     let before = hits.len();
     let hits: Vec<Hit> = hits.into_iter().filter(|h| !evidence::silenced(&ctx, h)).collect();
     let silenced = before - hits.len();
@@ -219,17 +220,41 @@ pub fn scan(snapshot: &Snapshot, policy: &Policy, opts: &ScanOptions) -> Scan {
     Scan { findings, now, rules, silenced }
 }
 
-fn run(ctx: &Ctx<'_>, rule: RuleId) -> Vec<Hit> {
+/// Rules that share one pass over the accounts.
+const SHARED: [&[RuleId]; 2] = [
+    &[
+        RuleId::OrphanAccount,
+        RuleId::NoHrRecord,
+        RuleId::DisputedAccount,
+        RuleId::UncorrelatedAccount,
+    ],
+    &[RuleId::StaleAccount, RuleId::StalePrivileged],
+];
+
+/// The rules to run, grouped into passes.
+fn passes(rules: &[RuleId]) -> Vec<Vec<RuleId>> {
+    let mut out: Vec<Vec<RuleId>> = SHARED
+        .iter()
+        .map(|group| group.iter().copied().filter(|r| rules.contains(r)).collect::<Vec<_>>())
+        .filter(|group| !group.is_empty())
+        .collect();
+    let shared = |r: &RuleId| SHARED.iter().any(|g| g.contains(r));
+    out.extend(rules.iter().filter(|r| !shared(r)).map(|&r| vec![r]));
+    out
+}
+
+fn run(ctx: &Ctx<'_>, rules: &[RuleId]) -> Vec<Hit> {
     use RuleId::*;
+    let Some(&rule) = rules.first() else { return Vec::new() };
     match rule {
         OrphanAccount | NoHrRecord | DisputedAccount | UncorrelatedAccount => {
-            identity::uncorrelated(ctx, rule)
+            identity::uncorrelated(ctx, rules)
         }
+        StaleAccount | StalePrivileged => hygiene::stale(ctx, rules),
         ServiceNoOwner => identity::service_no_owner(ctx),
         LeaverActive => identity::leavers(ctx),
         ContractorPastEnd => identity::contractors(ctx),
         JoinerEarlyAccess => identity::joiners(ctx),
-        StaleAccount | StalePrivileged => hygiene::stale(ctx, rule),
         PrivilegedNoMfa => hygiene::no_mfa(ctx),
         PrivilegedPwdNeverExpires | PrivilegedKerberoastable | PrivilegedAsrepRoastable => {
             hygiene::ad_flags(ctx, rule)
