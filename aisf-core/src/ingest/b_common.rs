@@ -194,6 +194,36 @@ pub(crate) fn url_host(url: &str) -> Option<&str> {
     (!host.is_empty()).then_some(host)
 }
 
+/// The strings of a document that only secret attributes hold: every
+/// string under a secret key that appears nowhere else in the document.
+/// Readers' tests check that none of them reaches the graph.
+#[cfg(test)]
+pub(crate) fn secret_strings(doc: &Json) -> Vec<String> {
+    fn strings<'a>(value: &'a Json, secret: bool, out: &mut Vec<(&'a str, bool)>) {
+        match value {
+            Json::String(s) => out.push((s, secret)),
+            Json::Array(items) => items.iter().for_each(|v| strings(v, secret, out)),
+            Json::Object(map) => {
+                for (key, inner) in map {
+                    strings(inner, secret || is_secret(key), out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut all = Vec::new();
+    strings(doc, false, &mut all);
+    let open: HashSet<&str> = all.iter().filter(|(_, secret)| !secret).map(|(s, _)| *s).collect();
+    let mut hidden: Vec<String> = all
+        .iter()
+        .filter(|(s, secret)| *secret && !s.is_empty() && !open.contains(s))
+        .map(|(s, _)| s.to_string())
+        .collect();
+    hidden.sort();
+    hidden.dedup();
+    hidden
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -379,3 +379,19 @@ fn pim_eligibility_and_scope_are_edge_properties() {
         [("pim.json#/value/1".to_string(), "role assignment has no roleDefinitionId")]
     );
 }
+
+#[test]
+fn no_string_only_a_secret_attribute_holds_reaches_the_graph() {
+    let mut checked = 0;
+    for file in [SCUBA, USERS, GROUPS, ROLES, APPS] {
+        let doc: serde_json::Value = serde_json::from_slice(&fixture(file)).unwrap();
+        let (graph, _) = read_bytes(&fixture(file), file, Mode::Lenient).unwrap();
+        let json = serde_json::to_string(&graph).unwrap();
+        for secret in crate::ingest::b_common::secret_strings(&doc) {
+            assert!(!json.contains(&secret), "{file}: {secret}");
+            checked += 1;
+        }
+    }
+    // Counted from the fixtures; a count of 0 means the files hold no secret.
+    assert_eq!(checked, 25);
+}

@@ -270,3 +270,19 @@ fn an_object_where_a_list_belongs_is_a_skip_and_the_user_is_kept() {
     let err = read_bytes(bytes, "o.json", Mode::Strict).unwrap_err();
     assert_eq!(err.to_string(), "o.json#/0/organizations: expected an array, found an object");
 }
+
+#[test]
+fn no_string_only_a_secret_attribute_holds_reaches_the_graph() {
+    let mut checked = 0;
+    for file in [WORKSPACE, GSUITE] {
+        let doc: serde_json::Value = serde_json::from_slice(&fixture(file)).unwrap();
+        let (graph, _) = read_bytes(&fixture(file), file, Mode::Lenient).unwrap();
+        let json = serde_json::to_string(&graph).unwrap();
+        for secret in crate::ingest::b_common::secret_strings(&doc) {
+            assert!(!json.contains(&secret), "{file}: {secret}");
+            checked += 1;
+        }
+    }
+    // Counted from the fixtures; a count of 0 means the files hold no secret.
+    assert_eq!(checked, 4);
+}
