@@ -284,6 +284,23 @@ proptest! {
             .map(|f| (f.rule, f.subject().to_string(), f.entitlement.clone()))
             .collect();
         prop_assert_eq!(got.len(), report.findings.len(), "duplicate findings");
+        // Justification paths are shortest paths that really exist.
+        let naive = Naive::new(&g);
+        for f in report.findings.iter().filter(|f| !f.path.is_empty()) {
+            let (first, last) = (&f.path[0].node, &f.path[f.path.len() - 1].node);
+            prop_assert_eq!(first.as_str(), f.subject());
+            prop_assert_eq!(naive.shortest_path_nodes(first, last), Some(f.path.len()));
+            for w in f.path.windows(2) {
+                let kind = EdgeKind::parse(w[1].edge.as_deref().unwrap());
+                let (a, b) = (&w[0].node, &w[1].node);
+                let exists = if kind == EdgeKind::Correlation {
+                    g.edges().iter().any(|e| e.kind == kind && &e.src == b && &e.dst == a)
+                } else {
+                    g.edges().iter().any(|e| e.kind == kind && &e.src == a && &e.dst == b)
+                };
+                prop_assert!(exists, "{:?}", f.path);
+            }
+        }
         let want = oracle(&g, &policy);
         let missed: Vec<_> = want.difference(&got).collect();
         let extra: Vec<_> = got.difference(&want).collect();

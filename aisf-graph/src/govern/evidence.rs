@@ -1,12 +1,14 @@
 //! Turning a rule's hit into a finding: exceptions, ids, the
 //! justification path, the remediation, the risk score.
 
+use std::collections::{HashMap, VecDeque};
+
 use aisf_core::EdgeKind;
 use aisf_core::finding::{Action, Finding, PathStep, RiskFactors, RuleId};
 
 use super::context::{Ctx, DAY};
 use super::{Hit, Remedy, risk};
-use crate::snapshot::NodeId;
+use crate::snapshot::{Direction, NodeId};
 
 /// Whether an active exception silences a hit: it is for the hit's person
 /// or account, and names the hit's rule (with no entitlement, or one the
@@ -35,26 +37,31 @@ pub(super) fn silenced(ctx: &Ctx<'_>, hit: &Hit) -> bool {
 pub(super) fn finding(ctx: &Ctx<'_>, hit: &Hit, paths: bool) -> Finding {
     let id = |v: Option<u32>| v.map(|v| ctx.id(v).to_string());
     let subject = hit.account.or(hit.person);
-    let explanation = match (paths, subject, hit.target) {
-        (true, Some(s), Some(t)) => ctx.snap.explain(NodeId(s), NodeId(t)),
-        _ => None,
+    let steps = match (paths, subject, hit.target) {
+        (true, Some(s), Some(t)) => shortest_path(ctx, s, t),
+        _ => Vec::new(),
     };
-    let path: Vec<PathStep> = explanation
+    let path: Vec<PathStep> = steps
         .iter()
-        .flat_map(|x| &x.path)
-        .map(|s| PathStep {
-            node: ctx.id(s.node.0).to_string(),
-            edge: s.edge.as_ref().map(|k| k.as_str().to_string()),
+        .map(|(v, kind)| PathStep {
+            node: ctx.id(*v).to_string(),
+            edge: kind.as_ref().map(|k| k.as_str().to_string()),
         })
         .collect();
 
+    // The first membership, role or grant on the path is the one to cut
+    // (after the step from a person to their account).
     let action = match &hit.action {
         Remedy::Fixed(a) => a.clone(),
         Remedy::CutPath(fallback) => {
-            let first = explanation.as_ref().and_then(|x| x.via.first());
+            let first = steps
+                .windows(2)
+                .find(|w| w[1].1.as_ref().is_some_and(|k| *k != EdgeKind::Correlation));
             match first {
-                Some((holder, kind, held)) => cut(ctx.id(holder.0), kind, ctx.id(held.0)),
-                None => fallback.clone(),
+                Some([(holder, _), (held, Some(kind))]) => {
+                    cut(ctx.id(*holder), kind, ctx.id(*held))
+                }
+                _ => fallback.clone(),
             }
         }
     };
@@ -85,6 +92,57 @@ pub(super) fn finding(ctx: &Ctx<'_>, hit: &Hit, paths: bool) -> Finding {
         explanation: hit.explanation.clone(),
         action,
     }
+}
+
+/// A shortest path along access edges from `subject` to `target` (a
+/// person's accounts one `correlation` step away), as nodes with the kind
+/// of the edge that led to each; empty when there is none.
+///
+/// Breadth-first from the subject, so the cost is that of what the subject
+/// reaches, not of who else reaches the target.
+fn shortest_path(ctx: &Ctx<'_>, subject: u32, target: u32) -> Vec<(u32, Option<EdgeKind>)> {
+    let snap = ctx.snap;
+    let access = |k: u16| snap.manifest().edge_kinds.get(usize::from(k)).is_some_and(|i| i.access);
+    let mut parent: HashMap<u32, (u32, EdgeKind)> = HashMap::new();
+    let mut queue = VecDeque::from([subject]);
+    let mut found = subject == target;
+
+    'search: while let Some(v) = queue.pop_front() {
+        let mut next: Vec<(u32, EdgeKind)> = snap
+            .edges(NodeId(v), Direction::Out)
+            .into_iter()
+            .filter(|(k, _, _)| access(*k))
+            .map(|(k, w, _)| (w.0, snap.edge_kind(k)))
+            .collect();
+        if v == subject && ctx.persons.contains(&v) {
+            let accounts = ctx.accounts_of(v).iter().map(|&a| (a, EdgeKind::Correlation));
+            next.splice(0..0, accounts);
+        }
+        for (w, kind) in next {
+            if w == subject || parent.contains_key(&w) {
+                continue;
+            }
+            parent.insert(w, (v, kind));
+            if w == target {
+                found = true;
+                break 'search;
+            }
+            queue.push_back(w);
+        }
+    }
+    if !found {
+        return Vec::new();
+    }
+
+    let mut steps = vec![(target, None)];
+    let mut at = target;
+    while let Some((p, kind)) = parent.get(&at) {
+        steps.last_mut().expect("steps is never empty").1 = Some(kind.clone());
+        steps.push((*p, None));
+        at = *p;
+    }
+    steps.reverse();
+    steps
 }
 
 /// The action that removes one direct edge.
