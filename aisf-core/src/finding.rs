@@ -416,6 +416,13 @@ mod tests {
     }
 
     #[test]
+    fn every_kind_of_generated_drift_has_its_rule() {
+        for kind in crate::synth::DriftKind::ALL {
+            assert!(RuleId::parse(kind.id()).is_some(), "{kind:?}");
+        }
+    }
+
+    #[test]
     fn findings_round_trip_through_json() {
         let f = Finding {
             rule: RuleId::ExcessAccess,
