@@ -2,10 +2,11 @@
 
 use std::path::Path;
 
-use aisf::core::finding::Finding;
+use aisf::core::finding::{Finding, RuleId};
 use aisf::core::policy::{Policy, Severity};
 use aisf::graph::Snapshot;
 use aisf::graph::govern::{Scan, ScanOptions, scan};
+use serde_json::json;
 
 use crate::display;
 use crate::query::open;
@@ -20,6 +21,8 @@ pub enum Format {
     Json,
     /// One row per finding.
     Csv,
+    /// SARIF 2.1.0, for code-scanning dashboards and CI annotations.
+    Sarif,
 }
 
 /// Reads a policy file, or the built-in defaults when none is given, and
@@ -62,6 +65,7 @@ pub fn run(
             display::json(&value);
         }
         Format::Csv => display::raw(&csv(&result)?),
+        Format::Sarif => display::json(&sarif(&result)),
     }
     match fail_on {
         Some(level) if result.findings.iter().any(|f| f.severity >= level) => Err(Failure::new(
@@ -158,4 +162,76 @@ fn csv_row(rank: usize, f: &Finding) -> [String; 12] {
         f.action.to_string(),
         f.explanation.clone(),
     ]
+}
+
+/// SARIF's three result levels.
+fn sarif_level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low | Severity::Info => "note",
+    }
+}
+
+/// The findings as one SARIF 2.1.0 run: every rule that ran, and a result
+/// per finding located at its subject (a logical location: there are no
+/// source files in identity data).
+fn sarif(result: &Scan) -> serde_json::Value {
+    let rules: Vec<_> = result
+        .rules
+        .iter()
+        .map(|r: &RuleId| {
+            json!({
+                "id": r.as_str(),
+                "shortDescription": { "text": r.summary() },
+                "defaultConfiguration": { "level": sarif_level(r.default_severity()) },
+            })
+        })
+        .collect();
+    let results: Vec<_> = result
+        .findings
+        .iter()
+        .map(|f| {
+            let kind = if f.account.is_some() { "account" } else { "person" };
+            json!({
+                "ruleId": f.rule.as_str(),
+                "level": sarif_level(f.severity),
+                "message": { "text": f.explanation },
+                "locations": [{
+                    "logicalLocations": [{ "name": f.subject(), "kind": kind }],
+                }],
+                "partialFingerprints": {
+                    "aisf/v1": format!(
+                        "{}|{}|{}",
+                        f.rule.as_str(),
+                        f.subject(),
+                        f.entitlement.as_deref().unwrap_or("")
+                    ),
+                },
+                "properties": {
+                    "risk": f.risk,
+                    "severity": f.severity.as_str(),
+                    "person": f.person,
+                    "account": f.account,
+                    "entitlement": f.entitlement,
+                    "system": f.system,
+                    "clause": f.clause,
+                    "action": f.action.to_string(),
+                },
+            })
+        })
+        .collect();
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "aisf",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://example.invalid/aisf",
+                "rules": rules,
+            }},
+            "results": results,
+        }],
+    })
 }

@@ -210,3 +210,29 @@ fn scan_exit_codes_follow_fail_on_and_policy_errors() {
     let level = aisf(&["scan", snap, "--fail-on", "severe"], dir.path());
     assert_eq!(level.status.code(), Some(2));
 }
+
+#[test]
+fn scan_sarif_is_a_valid_run_with_a_result_per_finding() {
+    let dir = demo();
+    let out =
+        aisf(&["scan", "d/org.aisf", "--policy", "d/policy.toml", "--format", "sarif"], dir.path());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+    let run = &v["runs"][0];
+    let rules: Vec<&str> = run["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    let results = run["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for r in results {
+        // Every result names a rule the driver declares, and a valid level.
+        assert!(rules.contains(&r["ruleId"].as_str().unwrap()), "{r}");
+        assert!(["error", "warning", "note"].contains(&r["level"].as_str().unwrap()));
+        assert!(r["message"]["text"].as_str().is_some_and(|t| !t.is_empty()));
+        assert!(r["locations"][0]["logicalLocations"][0]["name"].is_string());
+    }
+}
