@@ -194,3 +194,19 @@ fn the_example_is_consistent() {
     assert!(!warnings.is_empty());
     assert!(warnings.iter().all(|w| !w.path.starts_with("privileged \"ad-")));
 }
+
+#[test]
+fn the_example_names_only_rules_the_scan_knows() {
+    let p = Policy::from_toml_str(EXAMPLE, "examples/policy.toml").unwrap();
+    let known = Known {
+        rule_ids: aisf_core::finding::RuleId::ALL.iter().map(|r| r.as_str().to_string()).collect(),
+        ..Known::default()
+    };
+    let unknown_rules: Vec<String> = p
+        .check_names(&known)
+        .iter()
+        .filter(|w| w.message.contains("rule"))
+        .map(|w| w.to_string())
+        .collect();
+    assert!(unknown_rules.is_empty(), "{unknown_rules:#?}");
+}

@@ -365,7 +365,7 @@ fn the_example_covers_every_section() {
     assert_eq!(p.risk.tier[0], 4.0);
     assert!(!p.rule_enabled("peer-outlier"));
     assert_eq!(p.rule_severity("stale-account", Severity::Medium), Severity::Low);
-    assert_eq!(p.rule_severity("stale-privileged-account", Severity::Medium), Severity::High);
+    assert_eq!(p.rule_severity("stale-privileged", Severity::Medium), Severity::High);
     assert!(p.contradictions().is_empty(), "{:?}", p.contradictions());
 }
 

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::{Org, OrgPolicy};
+use crate::NodeKind;
 use crate::policy::{
     self, Pattern, Policy, PrivilegedDefaults, PrivilegedRule, Role, Severity, SodRule, Subject,
     Thresholds, Timestamp,
@@ -114,10 +115,28 @@ impl OrgPolicy {
 
 impl Org {
     /// [`OrgPolicy::to_policy`] with `now` fixed to the organisation's, so
-    /// that a scan of the organisation is reproducible.
+    /// that a scan of the organisation is reproducible, and each privileged
+    /// rule naming its object only as the kind the graph holds it as (an
+    /// entitlement, a group or a role): a policy written out from it then
+    /// passes [`Policy::check_names`] without a warning per unused list.
     pub fn scan_policy(&self) -> Policy {
         let mut p = self.policy.to_policy();
         p.thresholds.now = Some(Timestamp(self.now));
+        for rule in &mut p.privileged {
+            let Some(node) = rule.name.as_deref().and_then(|id| self.graph.node(id)) else {
+                continue;
+            };
+            let kind = node.kind.clone();
+            if kind != NodeKind::Entitlement {
+                rule.entitlements.clear();
+            }
+            if kind != NodeKind::Group {
+                rule.groups.clear();
+            }
+            if kind != NodeKind::Role {
+                rule.roles.clear();
+            }
+        }
         p
     }
 }
@@ -161,6 +180,20 @@ mod tests {
         back.sod.iter_mut().for_each(|r| r.line = 0);
         back.exceptions.iter_mut().for_each(|r| r.line = 0);
         assert_eq!(back, policy);
+    }
+
+    #[test]
+    fn the_scan_policy_names_nothing_the_organisation_lacks() {
+        let org = generate(&OrgConfig::demo());
+        let policy = org.scan_policy();
+        let known = policy::Known::from_graph(&org.graph);
+        let warnings: Vec<String> = policy
+            .check_names(&known)
+            .iter()
+            .filter(|w| w.path.starts_with("privileged"))
+            .map(|w| w.to_string())
+            .collect();
+        assert!(warnings.is_empty(), "{warnings:#?}");
     }
 
     #[test]
