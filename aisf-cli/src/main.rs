@@ -4,6 +4,7 @@
 //! tables on a terminal, JSON for scripts, and exit codes a script can act
 //! on (see [`Exit`]).
 
+mod bench;
 mod demo;
 mod display;
 mod ingest;
@@ -119,6 +120,20 @@ enum Command {
         #[arg(long, value_parser = parse_severity)]
         fail_on: Option<Severity>,
     },
+    /// Time the engine's standard workload on a generated organisation
+    /// (build, open, verify, everyone's access, who-can-access, scan).
+    #[command(after_help = "Example: aisf bench --people 100000")]
+    Bench {
+        /// Number of people.
+        #[arg(long, default_value_t = 10_000)]
+        people: usize,
+        /// Seed of the generator.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Summarise a snapshot: counts by kind and system.
     #[command(after_help = "Example: aisf info org.aisf --verify")]
     Info {
@@ -199,6 +214,7 @@ fn main() -> ExitCode {
         Command::Scan { snapshot, policy, format, top, fail_on } => {
             scan::run(&snapshot, policy.as_deref(), format, top, fail_on)
         }
+        Command::Bench { people, seed, json } => bench::run(people, seed, json),
         Command::Info { snapshot, verify } => query::info(&snapshot, verify),
         Command::Access { snapshot, subject, json } => query::access(&snapshot, &subject, json),
         Command::Who { snapshot, target, json } => query::who(&snapshot, &target, json),

@@ -236,3 +236,16 @@ fn scan_sarif_is_a_valid_run_with_a_result_per_finding() {
         assert!(r["locations"][0]["logicalLocations"][0]["name"].is_string());
     }
 }
+
+#[test]
+fn bench_reports_every_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = aisf(&["bench", "--people", "300", "--json"], dir.path());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for step in ["generate", "build", "open", "verify", "access_all (first)", "scan"] {
+        assert!(v["steps"][step]["ms"].as_f64().is_some(), "{step} missing: {v}");
+    }
+    let zero = aisf(&["bench", "--people", "0"], dir.path());
+    assert_eq!(zero.status.code(), Some(2));
+}
