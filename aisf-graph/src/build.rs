@@ -296,11 +296,12 @@ type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
 
 /// The string table: every distinct string, sorted, numbered by rank.
 ///
-/// Built by sorting every occurrence at once rather than interning through
-/// a hash map: at a million people there are tens of millions of
-/// occurrences, and a parallel sort on a 16-byte prefix kept beside each
-/// occurrence touches memory in order, where a map misses the cache on
-/// nearly every probe.
+/// At a million people there are tens of millions of occurrences, most of
+/// them repeats (departments, titles, systems). They are deduplicated in
+/// parallel: each occurrence is hashed, the hash picks one of [`SHARDS`]
+/// shards, and each shard interns its own occurrences in a small map of its
+/// own. Only the distinct strings are then sorted, on a 16-byte prefix kept
+/// beside each so that most comparisons never leave the array.
 struct StringTable<'a> {
     /// The distinct strings in byte order; a string's number is its index.
     sorted: Vec<&'a str>,
@@ -308,32 +309,81 @@ struct StringTable<'a> {
     numbers: Vec<u32>,
 }
 
+/// Shards of the parallel deduplication (a power of two).
+const SHARDS: usize = 64;
+
 impl<'a> StringTable<'a> {
     fn new(occurrences: &[&'a str]) -> StringTable<'a> {
-        // Byte order of the big-endian prefix is byte order of the strings,
-        // so only equal prefixes need the whole strings compared.
+        let hashes: Vec<u64> = occurrences.par_iter().map(|s| xxh3_64(s.as_bytes())).collect();
+        let shard_of = |h: u64| (h >> 58) as usize % SHARDS;
+
+        // Occurrence numbers grouped by shard (a counting sort).
+        let mut starts = vec![0usize; SHARDS + 1];
+        for &h in &hashes {
+            starts[shard_of(h) + 1] += 1;
+        }
+        for i in 0..SHARDS {
+            starts[i + 1] += starts[i];
+        }
+        let mut by_shard = vec![0u32; occurrences.len()];
+        let mut fill = starts.clone();
+        for (i, &h) in hashes.iter().enumerate() {
+            let shard = shard_of(h);
+            by_shard[fill[shard]] = i as u32;
+            fill[shard] += 1;
+        }
+
+        // Each shard: its distinct strings, and each occurrence's local number.
+        let shards: Vec<(Vec<u32>, Vec<u32>)> = (0..SHARDS)
+            .into_par_iter()
+            .map(|shard| {
+                let members = &by_shard[starts[shard]..starts[shard + 1]];
+                let mut map: HashMap<Interned<'_>, u32, BuildHasherDefault<Fx>> =
+                    HashMap::default();
+                let mut distinct = Vec::new();
+                let local = members
+                    .iter()
+                    .map(|&i| {
+                        let key = Interned(hashes[i as usize], occurrences[i as usize]);
+                        *map.entry(key).or_insert_with(|| {
+                            distinct.push(i);
+                            distinct.len() as u32 - 1
+                        })
+                    })
+                    .collect();
+                (distinct, local)
+            })
+            .collect();
+
+        // The distinct strings, sorted; then every occurrence's rank.
+        let distinct: Vec<u32> = shards.iter().flat_map(|(d, _)| d.iter().copied()).collect();
         let prefix = |s: &str| -> u128 {
             let mut key = [0u8; 16];
             let n = s.len().min(16);
             key[..n].copy_from_slice(&s.as_bytes()[..n]);
             u128::from_be_bytes(key)
         };
-        let mut keyed: Vec<(u128, u32)> =
-            occurrences.par_iter().enumerate().map(|(i, s)| (prefix(s), i as u32)).collect();
-        keyed.par_sort_unstable_by(|a, b| {
-            a.0.cmp(&b.0).then_with(|| occurrences[a.1 as usize].cmp(occurrences[b.1 as usize]))
-        });
+        let mut keyed: Vec<(u128, u32)> = distinct
+            .par_iter()
+            .enumerate()
+            .map(|(d, &i)| (prefix(occurrences[i as usize]), d as u32))
+            .collect();
+        let text = |d: u32| occurrences[distinct[d as usize] as usize];
+        keyed.par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| text(a.1).cmp(text(b.1))));
+        let mut rank = vec![0u32; distinct.len()];
+        for (r, &(_, d)) in keyed.iter().enumerate() {
+            rank[d as usize] = r as u32;
+        }
+        let sorted: Vec<&'a str> = keyed.iter().map(|&(_, d)| text(d)).collect();
 
-        let mut sorted: Vec<&'a str> = Vec::new();
         let mut numbers = vec![0u32; occurrences.len()];
-        let mut last: Option<(u128, &str)> = None;
-        for (key, i) in keyed {
-            let s = occurrences[i as usize];
-            if last != Some((key, s)) {
-                sorted.push(s);
-                last = Some((key, s));
+        let mut base = 0u32;
+        for (shard, (d, local)) in shards.iter().enumerate() {
+            let members = &by_shard[starts[shard]..starts[shard + 1]];
+            for (&i, &l) in members.iter().zip(local) {
+                numbers[i as usize] = rank[(base + l) as usize];
             }
-            numbers[i as usize] = sorted.len() as u32 - 1;
+            base += d.len() as u32;
         }
         StringTable { sorted, numbers }
     }
@@ -341,6 +391,16 @@ impl<'a> StringTable<'a> {
     /// The number of a string in the table.
     fn get(&self, s: &str) -> Option<u32> {
         self.sorted.binary_search(&s).ok().map(|i| i as u32)
+    }
+}
+
+/// A string with its hash computed once; the map hashes only the hash.
+#[derive(PartialEq, Eq)]
+struct Interned<'a>(u64, &'a str);
+
+impl std::hash::Hash for Interned<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.0);
     }
 }
 
