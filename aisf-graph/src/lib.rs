@@ -43,6 +43,7 @@
 #![deny(missing_docs)]
 
 mod build;
+pub mod diff;
 mod error;
 pub mod format;
 pub mod govern;
@@ -55,6 +56,7 @@ mod snapshot;
 mod verify;
 
 pub use build::{BuildOptions, BuildReport, UnknownEnds, build, build_bytes};
+pub use diff::{DiffOptions, SnapshotDiff, diff};
 pub use error::{BuildError, Error, OpenError, VerifyError};
 pub use query::{Access, AllAccess, Explanation, Filter, Step, WhatIf, Who, count_in};
 pub use snapshot::{Direction, NodeId, NodeRef, Snapshot};

@@ -29,10 +29,11 @@
 //! file, line, column and value.
 //!
 //! HR exports rarely use these names: a [`ColumnMap`] names the source
-//! header for each canonical column, and [`read_file`] reads a file of any
-//! name as the bundle file it is told.
+//! header for each canonical column (or the headers joined to make it,
+//! such as a first name and a surname), says what the export's own values
+//! mean (a status `Former employee` is `terminated`), and [`read_file`]
+//! reads a file of any name as the bundle file it is told.
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
@@ -40,9 +41,13 @@ use super::dates::parse_timestamp;
 use super::{Format, IngestError, Place, ReadOptions, Sink};
 use crate::{Edge, EdgeKind, Node, NodeKind, Value, props};
 
+mod map;
 mod write;
 
+pub use map::ColumnMap;
 pub use write::write_bundle;
+
+use map::Cells;
 
 /// One file of a bundle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -242,44 +247,6 @@ impl BundleFile {
     }
 }
 
-/// Which source header holds each canonical column, for exports that name
-/// their columns differently.
-///
-/// ```
-/// use aisf_core::ingest::csv_bundle::ColumnMap;
-///
-/// let map = ColumnMap::new().with("person_id", "empNo").with("department", "Dept");
-/// assert_eq!(map.source("person_id"), Some("empNo"));
-/// assert_eq!(map.source("email"), None);
-/// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ColumnMap {
-    map: BTreeMap<String, String>,
-}
-
-impl ColumnMap {
-    /// An empty map: every column under its canonical name.
-    pub fn new() -> ColumnMap {
-        ColumnMap::default()
-    }
-
-    /// Reads the canonical column `canonical` from the header `source`.
-    pub fn with(mut self, canonical: impl Into<String>, source: impl Into<String>) -> ColumnMap {
-        self.insert(canonical, source);
-        self
-    }
-
-    /// Reads the canonical column `canonical` from the header `source`.
-    pub fn insert(&mut self, canonical: impl Into<String>, source: impl Into<String>) {
-        self.map.insert(canonical.into(), source.into());
-    }
-
-    /// The source header of a canonical column, if it is mapped.
-    pub fn source(&self, canonical: &str) -> Option<&str> {
-        self.map.get(canonical).map(String::as_str)
-    }
-}
-
 /// Reads one bundle file, which one told by its name or, failing that, by
 /// its first header.
 ///
@@ -395,8 +362,8 @@ pub fn read_file(
 /// Where each meaningful column of one file is, and what it means.
 struct Table {
     kind: BundleFile,
-    /// (column index, canonical name, meaning), for node files.
-    cols: Vec<(usize, &'static str, Col)>,
+    /// (where its text is, canonical name, meaning), for node files.
+    cols: Vec<(Cells, &'static str, Col)>,
     /// The source and target column indices, for relation files.
     ends: Option<(usize, usize, EdgeKind)>,
     /// Columns kept as string properties: (index, header).
@@ -410,40 +377,56 @@ impl Table {
         map: &ColumnMap,
         file: &str,
     ) -> Result<Table, IngestError> {
-        let find = |canonical: &str| {
-            let wanted = map.source(canonical).unwrap_or(canonical);
-            headers.iter().position(|h| h.eq_ignore_ascii_case(wanted))
-        };
-        let missing = |canonical: &str| IngestError::Malformed {
+        let position = |wanted: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(wanted));
+        let missing = |header: &str| IngestError::Malformed {
             place: Place::line(file, 1),
-            message: format!(
-                "no '{}' column in the header (found {})",
-                map.source(canonical).unwrap_or(canonical),
-                headers.join(", ")
-            ),
+            message: format!("no '{header}' column in the header (found {})", headers.join(", ")),
+        };
+        // Every part of a column must be there; a part the map names but
+        // the file lacks is an error, not a column quietly left empty.
+        let find = |canonical: &str| -> Result<Option<Vec<usize>>, IngestError> {
+            let (wanted, _) = map.headers(canonical);
+            let found: Vec<Option<usize>> = wanted.iter().map(|h| position(h)).collect();
+            match found.iter().position(Option::is_none) {
+                None => Ok(Some(found.into_iter().flatten().collect())),
+                Some(_) if !map.is_mapped(canonical) => Ok(None),
+                Some(gap) => Err(missing(wanted[gap])),
+            }
         };
 
         let mut table = Table { kind, cols: Vec::new(), ends: None, extra: Vec::new() };
+        let mut parts = Vec::new();
         if let Some(columns) = kind.node_columns() {
             for (name, col) in columns {
-                match find(name) {
-                    Some(at) => table.cols.push((at, name, *col)),
-                    None if *col == Col::Id => return Err(missing(name)),
-                    None => {}
+                let Some(at) = find(name)? else {
+                    if *col == Col::Id {
+                        return Err(missing(name));
+                    }
+                    continue;
+                };
+                if at.len() > 1 {
+                    parts.extend(at.iter().copied());
                 }
+                let separator = map.headers(name).1.to_string();
+                let values = map.values_of(name).cloned();
+                table.cols.push((Cells { at, separator, values }, name, *col));
             }
         }
         if let Some((src, dst, edge)) = kind.relation() {
-            let src_at = find(src).ok_or_else(|| missing(src))?;
-            let dst_at = find(dst).ok_or_else(|| missing(dst))?;
-            table.ends = Some((src_at, dst_at, edge));
+            let end = |canonical: &str| {
+                let at = find(canonical)?.and_then(|at| at.first().copied());
+                at.ok_or_else(|| missing(map.source(canonical).unwrap_or(canonical)))
+            };
+            table.ends = Some((end(src)?, end(dst)?, edge));
         }
 
+        // The parts of a joined column stay properties of their own.
         let used: Vec<usize> = table
             .cols
             .iter()
-            .map(|(at, _, _)| *at)
+            .flat_map(|(cells, _, _)| cells.at.iter().copied())
             .chain(table.ends.iter().flat_map(|(s, d, _)| [*s, *d]))
+            .filter(|at| !parts.contains(at))
             .collect();
         for (at, header) in headers.iter().enumerate() {
             if !used.contains(&at) && !header.is_empty() {
@@ -473,18 +456,19 @@ impl Table {
             sink.edge(edge);
             return Ok(());
         }
-        self.node_row(cell, extras, sink)
+        self.node_row(record, extras, sink)
     }
 
-    fn node_row<'r>(
+    fn node_row(
         &self,
-        cell: impl Fn(usize) -> &'r str,
+        record: &csv::StringRecord,
         extras: crate::Props,
         sink: &mut Sink,
     ) -> Result<(), String> {
         let kind = self.kind.node_kind().unwrap_or(NodeKind::Person);
-        let id_at = self.cols.iter().find(|(_, _, c)| *c == Col::Id).map(|(at, _, _)| *at);
-        let id = id_at.map(&cell).unwrap_or_default().trim();
+        let id = self.cols.iter().find(|(_, _, c)| *c == Col::Id).map(|(at, _, _)| at.text(record));
+        let id = id.unwrap_or_default();
+        let id = id.trim();
         if id.is_empty() {
             return Err("empty id".to_string());
         }
@@ -494,7 +478,8 @@ impl Table {
         let mut resource = None;
 
         for (at, column, col) in &self.cols {
-            let raw = cell(*at);
+            let raw = at.text(record);
+            let raw = raw.as_ref();
             let value = raw.trim();
             if value.is_empty() {
                 continue;

@@ -1,0 +1,545 @@
+//! Drift over time: what changed between two snapshots of one
+//! organisation.
+//!
+//! [`diff`] compares an older and a newer snapshot and reports:
+//!
+//! - persons, accounts, groups, roles and entitlements added and removed;
+//! - for every person and every account, the entitlements of its
+//!   effective access gained and lost, privileged ones first;
+//! - membership, role, grant and correlation edges added and removed;
+//! - changes to the person properties lifecycle depends on (`status`,
+//!   `department`, `title`, `end_date`) and to accounts' `enabled`.
+//!
+//! Node numbers are private to a snapshot, so everything is matched by
+//! the source id. A person or account present on one side only counts as
+//! holding nothing on the other: a new joiner "gains" all their access, a
+//! deleted account "loses" all of its.
+//!
+//! [`lifecycle`] then reads two HR states (the persons of the two
+//! snapshots, through [`hr_records`], or two HR feeds) and matches each
+//! joiner, mover and leaver with the access changes the diff observed.
+//!
+//! ```
+//! use aisf_core::{Edge, EdgeKind, Graph, Node, NodeKind};
+//! use aisf_graph::diff::{DiffOptions, diff};
+//! use aisf_graph::{BuildOptions, Snapshot, build_bytes};
+//!
+//! let mut g = Graph::new();
+//! g.add_node(Node::new("p:ann", NodeKind::Person)).unwrap();
+//! g.add_node(Node::new("ad:ann", NodeKind::Account)).unwrap();
+//! g.add_node(Node::new("ad:finance", NodeKind::Group)).unwrap();
+//! g.add_node(Node::new("erp:pay", NodeKind::Entitlement)).unwrap();
+//! g.add_edge(Edge::new(EdgeKind::Correlation, "ad:ann", "p:ann"));
+//! g.add_edge(Edge::new(EdgeKind::Grant, "ad:finance", "erp:pay"));
+//! let (before, _) = build_bytes(&g, &BuildOptions::default()).unwrap();
+//!
+//! g.add_edge(Edge::new(EdgeKind::MemberOf, "ad:ann", "ad:finance"));
+//! let (after, _) = build_bytes(&g, &BuildOptions::default()).unwrap();
+//!
+//! let old = Snapshot::from_bytes(&before).unwrap();
+//! let new = Snapshot::from_bytes(&after).unwrap();
+//! let d = diff(&old, &new, &DiffOptions::default());
+//! assert_eq!(d.persons[0].subject, "p:ann");
+//! assert_eq!(d.persons[0].gained[0].id, "erp:pay");
+//! assert_eq!(d.edges.added.len(), 1);
+//! assert!(diff(&new, &new, &DiffOptions::default()).is_empty());
+//! ```
+
+mod lifecycle;
+
+use std::collections::{BTreeSet, HashMap};
+use std::ops::Range;
+
+use aisf_core::policy::{Policy, Target};
+use aisf_core::{EdgeKind, NodeKind, Value, props};
+use rayon::prelude::*;
+use roaring::RoaringBitmap;
+use serde::Serialize;
+
+use crate::query::AllAccess;
+use crate::snapshot::{Direction, NodeId, Snapshot};
+
+pub use lifecycle::{HrState, LifecycleEvent, LifecycleKind, hr_records, lifecycle};
+
+/// The person properties compared by default.
+pub const PERSON_PROPS: [&str; 4] =
+    [props::STATUS, props::DEPARTMENT, props::TITLE, props::END_DATE];
+
+/// The account properties compared by default.
+pub const ACCOUNT_PROPS: [&str; 1] = [props::ENABLED];
+
+/// How to compare two snapshots.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DiffOptions {
+    /// Entitlement ids to treat as privileged, whatever the policy says.
+    pub privileged: BTreeSet<String>,
+    /// A policy whose privileged rules in force
+    /// ([`Policy::privileged_rules`]) mark entitlements privileged, with
+    /// their tier. Without one only [`DiffOptions::privileged`] and the
+    /// entitlements' own `privileged` property count.
+    pub policy: Option<Policy>,
+    /// The person properties whose changes are reported.
+    pub person_props: Vec<String>,
+    /// The account properties whose changes are reported.
+    pub account_props: Vec<String>,
+}
+
+impl Default for DiffOptions {
+    fn default() -> DiffOptions {
+        DiffOptions {
+            privileged: BTreeSet::new(),
+            policy: None,
+            person_props: PERSON_PROPS.iter().map(|s| s.to_string()).collect(),
+            account_props: ACCOUNT_PROPS.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+}
+
+/// Ids present on one side only.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct IdChanges {
+    /// In the new snapshot only, sorted.
+    pub added: Vec<String>,
+    /// In the old snapshot only, sorted.
+    pub removed: Vec<String>,
+}
+
+impl IdChanges {
+    /// Whether nothing was added or removed.
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.removed.is_empty()
+    }
+}
+
+/// The nodes added and removed, by kind.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct NodeChanges {
+    /// Persons.
+    pub persons: IdChanges,
+    /// Accounts.
+    pub accounts: IdChanges,
+    /// Groups.
+    pub groups: IdChanges,
+    /// Roles.
+    pub roles: IdChanges,
+    /// Entitlements.
+    pub entitlements: IdChanges,
+}
+
+impl NodeChanges {
+    /// Whether no node was added or removed.
+    pub fn is_empty(&self) -> bool {
+        [&self.persons, &self.accounts, &self.groups, &self.roles, &self.entitlements]
+            .iter()
+            .all(|c| c.is_empty())
+    }
+}
+
+/// One entitlement gained or lost.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EntitlementChange {
+    /// The entitlement id.
+    pub id: String,
+    /// Whether it is privileged (by the ids given, the policy or its own
+    /// `privileged` property).
+    pub privileged: bool,
+    /// Its tier, when the policy or the node gives one (0 is the most
+    /// privileged).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tier: Option<u8>,
+}
+
+/// The effective access one person or account gained and lost.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AccessChange {
+    /// The person or account id.
+    pub subject: String,
+    /// Its display name, from the new snapshot (the old one if it is gone).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Reached in the new snapshot and not in the old; privileged first
+    /// (lowest tier first), then by id.
+    pub gained: Vec<EntitlementChange>,
+    /// Reached in the old snapshot and not in the new; same order.
+    pub lost: Vec<EntitlementChange>,
+}
+
+impl AccessChange {
+    /// How many privileged entitlements were gained or lost.
+    pub fn privileged_count(&self) -> usize {
+        self.gained.iter().chain(&self.lost).filter(|e| e.privileged).count()
+    }
+}
+
+/// One edge, by the ids of its ends.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct EdgeChange {
+    /// The edge kind's name (`member_of`, `grant`...).
+    pub kind: String,
+    /// The holder.
+    pub src: String,
+    /// What is held.
+    pub dst: String,
+}
+
+/// Edges added and removed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct EdgeChanges {
+    /// In the new snapshot only, sorted.
+    pub added: Vec<EdgeChange>,
+    /// In the old snapshot only, sorted.
+    pub removed: Vec<EdgeChange>,
+}
+
+/// One property of one node that changed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PropertyChange {
+    /// The node id.
+    pub node: String,
+    /// The property.
+    pub key: String,
+    /// The old value (`None`: the property was absent).
+    pub old: Option<Value>,
+    /// The new value.
+    pub new: Option<Value>,
+}
+
+/// Everything that changed between two snapshots.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SnapshotDiff {
+    /// Nodes added and removed.
+    pub nodes: NodeChanges,
+    /// Persons whose effective access changed: those with privileged
+    /// changes first, then by number of changes, then by id.
+    pub persons: Vec<AccessChange>,
+    /// Accounts whose effective access changed, in the same order.
+    pub accounts: Vec<AccessChange>,
+    /// Access edges (memberships, role assignments, grants, entitlement
+    /// on resource, open access kinds) and correlations added and removed.
+    pub edges: EdgeChanges,
+    /// Changes of the chosen person and account properties on nodes
+    /// present on both sides, sorted by node and key.
+    pub properties: Vec<PropertyChange>,
+}
+
+impl SnapshotDiff {
+    /// Whether the two snapshots agree on everything compared.
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+            && self.persons.is_empty()
+            && self.accounts.is_empty()
+            && self.edges.added.is_empty()
+            && self.edges.removed.is_empty()
+            && self.properties.is_empty()
+    }
+
+    /// The access change of one person or account, by id.
+    pub fn access_of(&self, subject: &str) -> Option<&AccessChange> {
+        self.persons.iter().chain(&self.accounts).find(|c| c.subject == subject)
+    }
+}
+
+/// Compares two snapshots of one organisation.
+///
+/// The effective access of both sides is computed once each
+/// ([`Snapshot::access_all`]), and subjects are compared in parallel. An
+/// entitlement is the same on both sides when its id is; one present on
+/// one side only is compared as a distinct entitlement.
+pub fn diff(old: &Snapshot, new: &Snapshot, opts: &DiffOptions) -> SnapshotDiff {
+    let (all_old, all_new) = rayon::join(|| old.access_all(), || new.access_all());
+    let space = EntSpace::new(old, new, opts);
+    let sides = Sides { old, new, all_old: &all_old, all_new: &all_new, space: &space };
+
+    let persons = sides.access_changes(&NodeKind::Person);
+    let accounts = sides.access_changes(&NodeKind::Account);
+    let nodes = NodeChanges {
+        persons: id_changes(old, new, &NodeKind::Person),
+        accounts: id_changes(old, new, &NodeKind::Account),
+        groups: id_changes(old, new, &NodeKind::Group),
+        roles: id_changes(old, new, &NodeKind::Role),
+        entitlements: id_changes(old, new, &NodeKind::Entitlement),
+    };
+
+    let mut properties = prop_changes(old, new, &NodeKind::Person, &opts.person_props);
+    properties.extend(prop_changes(old, new, &NodeKind::Account, &opts.account_props));
+    properties.sort_by(|a, b| (&a.node, &a.key).cmp(&(&b.node, &b.key)));
+
+    let edges = EdgeChanges { added: edges_missing(new, old), removed: edges_missing(old, new) };
+    SnapshotDiff { nodes, persons, accounts, edges, properties }
+}
+
+/// One numbering of the entitlements of both snapshots: the new
+/// snapshot's numbers, then one number past the new node count for each
+/// entitlement the old snapshot alone holds.
+pub(crate) struct EntSpace {
+    old_ents: Range<u32>,
+    new_ents: Range<u32>,
+    /// For each old entitlement (offset from `old_ents.start`), its number
+    /// in this space.
+    from_old: Vec<u32>,
+    /// Where numbers of old-only entitlements start.
+    extra: u32,
+    /// Privileged entitlements, in this space, with their tier if known.
+    privileged: HashMap<u32, Option<u8>>,
+}
+
+impl EntSpace {
+    pub(crate) fn new(old: &Snapshot, new: &Snapshot, opts: &DiffOptions) -> EntSpace {
+        let (old_ents, new_ents) =
+            (old.kind_range(&NodeKind::Entitlement), new.kind_range(&NodeKind::Entitlement));
+        let extra = new.node_count() as u32;
+        let from_old: Vec<u32> = old_ents
+            .clone()
+            .into_par_iter()
+            .map(|e| match new.find(old.node(NodeId(e)).id()) {
+                Some(v) if new_ents.contains(&v.0) => v.0,
+                _ => extra + (e - old_ents.start),
+            })
+            .collect();
+
+        // Privilege is judged on the new side, and on the old side for
+        // entitlements the new snapshot no longer has.
+        let mut privileged: HashMap<u32, Option<u8>> = new_ents
+            .clone()
+            .into_par_iter()
+            .filter_map(|e| privilege(new, e, opts).map(|t| (e, t)))
+            .collect();
+        let gone: Vec<(u32, Option<u8>)> = old_ents
+            .clone()
+            .into_par_iter()
+            .filter(|&e| from_old[(e - old_ents.start) as usize] >= extra)
+            .filter_map(|e| privilege(old, e, opts).map(|t| (extra + (e - old_ents.start), t)))
+            .collect();
+        privileged.extend(gone);
+        EntSpace { old_ents, new_ents, from_old, extra, privileged }
+    }
+
+    /// The entitlements of an old access set, in this space.
+    pub(crate) fn old_set(&self, set: &RoaringBitmap) -> RoaringBitmap {
+        let mut out: Vec<u32> = set
+            .range(self.old_ents.clone())
+            .filter_map(|e| self.from_old.get((e - self.old_ents.start) as usize).copied())
+            .collect();
+        out.sort_unstable();
+        RoaringBitmap::from_sorted_iter(out).unwrap_or_default()
+    }
+
+    /// The entitlements of a new access set, in this space.
+    pub(crate) fn new_set(&self, set: &RoaringBitmap) -> RoaringBitmap {
+        let mut mask = RoaringBitmap::new();
+        mask.insert_range(self.new_ents.clone());
+        mask & set
+    }
+
+    /// One entitlement of this space, described.
+    pub(crate) fn describe(&self, old: &Snapshot, new: &Snapshot, e: u32) -> EntitlementChange {
+        let id = if e < self.extra {
+            new.node(NodeId(e)).id()
+        } else {
+            old.node(NodeId(self.old_ents.start + (e - self.extra))).id()
+        };
+        let tier = self.privileged.get(&e);
+        EntitlementChange {
+            id: id.to_string(),
+            privileged: tier.is_some(),
+            tier: tier.copied().flatten(),
+        }
+    }
+
+    /// A set of this space, described, privileged first.
+    pub(crate) fn list(
+        &self,
+        old: &Snapshot,
+        new: &Snapshot,
+        set: &RoaringBitmap,
+    ) -> Vec<EntitlementChange> {
+        let mut out: Vec<EntitlementChange> =
+            set.iter().map(|e| self.describe(old, new, e)).collect();
+        out.sort_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| a.id.cmp(&b.id)));
+        out
+    }
+}
+
+/// Sort key: privileged before the rest, lower tiers first.
+fn rank(e: &EntitlementChange) -> (bool, u8) {
+    (!e.privileged, e.tier.unwrap_or(u8::MAX))
+}
+
+/// Whether an entitlement is privileged and at which tier: named in the
+/// options, matched by a privileged rule of the policy, or marked by its
+/// own `privileged` property (with its `tier`). The lowest tier wins.
+fn privilege(snap: &Snapshot, e: u32, opts: &DiffOptions) -> Option<Option<u8>> {
+    let n = snap.node(NodeId(e));
+    let named = opts.privileged.contains(n.id());
+    let by_policy = opts.policy.as_ref().and_then(|p| {
+        let kind = NodeKind::Entitlement;
+        let sid = Target::SID_PROPS.iter().find_map(|k| match n.prop(k) {
+            Some(Value::Str(s)) => Some(s),
+            _ => None,
+        });
+        let target = Target {
+            kind: &kind,
+            id: n.id(),
+            name: n.name(),
+            system: n.system(),
+            sid: sid.as_deref(),
+        };
+        p.tier_of(&target)
+    });
+    let marked = n.prop(props::PRIVILEGED).and_then(|v| v.as_bool()) == Some(true);
+    let by_mark =
+        marked.then(|| n.prop(props::TIER).and_then(|t| t.as_i64()).map(|t| t.clamp(0, 3) as u8));
+    if !named && by_policy.is_none() && by_mark.is_none() {
+        return None;
+    }
+    Some([by_policy, by_mark.flatten()].into_iter().flatten().min())
+}
+
+/// Both snapshots with their effective access.
+struct Sides<'a, 's> {
+    old: &'s Snapshot,
+    new: &'s Snapshot,
+    all_old: &'a AllAccess<'s>,
+    all_new: &'a AllAccess<'s>,
+    space: &'a EntSpace,
+}
+
+impl Sides<'_, '_> {
+    /// The entitlements a person or account reaches, in the shared space;
+    /// `None` as the node stands for "not in this snapshot".
+    fn ents(&self, new_side: bool, v: Option<NodeId>) -> RoaringBitmap {
+        let Some(v) = v else { return RoaringBitmap::new() };
+        let (snap, all) =
+            if new_side { (self.new, self.all_new) } else { (self.old, self.all_old) };
+        let set = if snap.is_kind(v, &NodeKind::Person) {
+            all.person(v)
+        } else {
+            all.get(v).cloned().unwrap_or_default()
+        };
+        if new_side { self.space.new_set(&set) } else { self.space.old_set(&set) }
+    }
+
+    /// Every subject of a kind whose access changed, sorted.
+    fn access_changes(&self, kind: &NodeKind) -> Vec<AccessChange> {
+        let (old, new) = (self.old, self.new);
+        let in_new = new.kind_range(kind).into_par_iter().map(|v| {
+            let id = new.node(NodeId(v)).id();
+            (find_kind(old, id, kind), Some(NodeId(v)))
+        });
+        let only_old = old.kind_range(kind).into_par_iter().filter_map(|v| {
+            let id = old.node(NodeId(v)).id();
+            find_kind(new, id, kind).is_none().then_some((Some(NodeId(v)), None))
+        });
+        let mut out: Vec<AccessChange> = in_new
+            .chain(only_old)
+            .filter_map(|(o, n)| {
+                let (before, after) = (self.ents(false, o), self.ents(true, n));
+                if before == after {
+                    return None;
+                }
+                let node = match n {
+                    Some(v) => new.node(v),
+                    None => old.node(o?),
+                };
+                Some(AccessChange {
+                    subject: node.id().to_string(),
+                    name: node.name().map(str::to_string),
+                    gained: self.space.list(old, new, &(&after - &before)),
+                    lost: self.space.list(old, new, &(&before - &after)),
+                })
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            b.privileged_count()
+                .cmp(&a.privileged_count())
+                .then_with(|| (b.gained.len() + b.lost.len()).cmp(&(a.gained.len() + a.lost.len())))
+                .then_with(|| a.subject.cmp(&b.subject))
+        });
+        out
+    }
+}
+
+/// A node of `snap` with this id and kind.
+pub(crate) fn find_kind(snap: &Snapshot, id: &str, kind: &NodeKind) -> Option<NodeId> {
+    snap.find(id).filter(|&v| snap.is_kind(v, kind))
+}
+
+/// The ids of one kind present on one side only.
+fn id_changes(old: &Snapshot, new: &Snapshot, kind: &NodeKind) -> IdChanges {
+    let missing = |a: &Snapshot, b: &Snapshot| -> Vec<String> {
+        let mut out: Vec<String> = a
+            .kind_range(kind)
+            .into_par_iter()
+            .map(|v| a.node(NodeId(v)).id())
+            .filter(|id| find_kind(b, id, kind).is_none())
+            .map(str::to_string)
+            .collect();
+        out.sort_unstable();
+        out
+    };
+    IdChanges { added: missing(new, old), removed: missing(old, new) }
+}
+
+/// Changes of the given properties on nodes of a kind present on both
+/// sides.
+fn prop_changes(
+    old: &Snapshot,
+    new: &Snapshot,
+    kind: &NodeKind,
+    keys: &[String],
+) -> Vec<PropertyChange> {
+    if keys.is_empty() {
+        return Vec::new();
+    }
+    new.kind_range(kind)
+        .into_par_iter()
+        .flat_map_iter(|v| {
+            let n = new.node(NodeId(v));
+            let o = find_kind(old, n.id(), kind).map(|o| old.node(o));
+            keys.iter().filter_map(move |key| {
+                let o = o?;
+                let (before, after) = (o.prop(key), n.prop(key));
+                (before != after).then(|| PropertyChange {
+                    node: n.id().to_string(),
+                    key: key.clone(),
+                    old: before,
+                    new: after,
+                })
+            })
+        })
+        .collect()
+}
+
+/// Whether edges of this kind are compared: those access flows along,
+/// and correlations (an account moving to another person moves access).
+fn tracked(kind: &EdgeKind) -> bool {
+    kind.grants_access() || *kind == EdgeKind::Correlation
+}
+
+/// The tracked edges of `a` that `b` lacks, sorted.
+fn edges_missing(a: &Snapshot, b: &Snapshot) -> Vec<EdgeChange> {
+    let kinds: Vec<EdgeKind> =
+        (0..a.manifest().edge_kinds.len() as u16).map(|k| a.edge_kind(k)).collect();
+    let mut out: Vec<EdgeChange> = (0..a.node_count() as u32)
+        .into_par_iter()
+        .flat_map_iter(|v| {
+            let src = a.node(NodeId(v)).id();
+            let other = b.find(src);
+            let kinds = &kinds;
+            a.edges(NodeId(v), Direction::Out).into_iter().filter_map(move |(k, w, _)| {
+                let kind = kinds.get(k as usize).filter(|k| tracked(k))?;
+                let dst = a.node(w).id();
+                let found =
+                    other.zip(b.find(dst)).is_some_and(|(s, d)| b.find_edge(s, kind, d).is_some());
+                (!found).then(|| EdgeChange {
+                    kind: kind.as_str().to_string(),
+                    src: src.to_string(),
+                    dst: dst.to_string(),
+                })
+            })
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
