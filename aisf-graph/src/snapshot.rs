@@ -909,7 +909,7 @@ fn check_shapes(
             format!("node count {n} differs from the header's {}", header.node_count),
         ));
     }
-    if m.access_edges + m.other_edges != header.edge_count {
+    if m.access_edges.checked_add(m.other_edges) != Some(header.edge_count) {
         return Err(bad_section(
             "manifest",
             format!("edge counts differ from the header's {}", header.edge_count),
@@ -926,7 +926,9 @@ fn check_shapes(
         Ok(())
     };
     let s = m.string_count;
-    expect(StrOffsets, 8, s + 1)?;
+    // Counts come from the file: a huge one must fail the check, not
+    // overflow (saturating keeps `count` impossible to match).
+    expect(StrOffsets, 8, s.saturating_add(1))?;
     for k in [NodeId, NodeName, NodeSystem, IdIndex, SccId] {
         expect(k, 4, n)?;
     }
@@ -1034,7 +1036,7 @@ fn check_shapes(
             }
             Some(ColumnType::StrList) => {
                 check(c.owners, 4, col.count, "owners")?;
-                check(c.values, 4, col.count + 1, "list offsets")?;
+                check(c.values, 4, col.count.saturating_add(1), "list offsets")?;
                 check(c.items, 4, col.items, "items")?;
             }
             None => return Err(bad(format!("unknown value type {}", col.ty))),
