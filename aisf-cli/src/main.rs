@@ -5,6 +5,7 @@
 //! on (see [`Exit`]).
 
 mod demo;
+mod diff;
 mod display;
 mod ingest;
 mod query;
@@ -119,6 +120,25 @@ enum Command {
         #[arg(long, value_parser = parse_severity)]
         fail_on: Option<Severity>,
     },
+    /// What changed between two snapshots: access gained and lost, privileged
+    /// first, and the joiners, movers and leavers behind it.
+    #[command(after_help = "Example: aisf diff last-month.aisf org.aisf --policy policy.toml")]
+    Diff {
+        /// The older snapshot.
+        old: PathBuf,
+        /// The newer snapshot.
+        new: PathBuf,
+        /// A policy whose privileged rules mark privileged entitlements
+        /// (the built-in rules without one).
+        #[arg(long)]
+        policy: Option<PathBuf>,
+        /// Rows to show in each table.
+        #[arg(long, default_value_t = 25)]
+        top: usize,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Summarise a snapshot: counts by kind and system.
     #[command(after_help = "Example: aisf info org.aisf --verify")]
     Info {
@@ -198,6 +218,9 @@ fn main() -> ExitCode {
         Command::Ingest { inputs, out, strict, json } => ingest::run(&inputs, &out, strict, json),
         Command::Scan { snapshot, policy, format, top, fail_on } => {
             scan::run(&snapshot, policy.as_deref(), format, top, fail_on)
+        }
+        Command::Diff { old, new, policy, top, json } => {
+            diff::run(&old, &new, policy.as_deref(), json, top)
         }
         Command::Info { snapshot, verify } => query::info(&snapshot, verify),
         Command::Access { snapshot, subject, json } => query::access(&snapshot, &subject, json),
