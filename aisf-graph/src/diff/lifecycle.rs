@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use roaring::RoaringBitmap;
 use serde::Serialize;
 
-use super::{DiffOptions, EntSpace, EntitlementChange, SnapshotDiff, find_kind};
+use super::{AccessChange, DiffOptions, EntSpace, EntitlementChange, SnapshotDiff, find_kind};
 use crate::query::AllAccess;
 use crate::snapshot::{Direction, NodeId, Snapshot};
 
@@ -179,7 +179,8 @@ pub fn lifecycle(
     let old_typical = typical(old, &all_old, &old_depts, |s| space.old_set(s));
     let new_typical = typical(new, &all_new, &new_depts, |s| space.new_set(s));
 
-    let ctx = Ctx { old, new, all_new: &all_new, space: &space, old_typical, new_typical, diff };
+    let changes = diff.persons.iter().map(|c| (c.subject.as_str(), c)).collect();
+    let ctx = Ctx { old, new, all_new: &all_new, space: &space, old_typical, new_typical, changes };
     let mut events: Vec<LifecycleEvent> = found
         .into_par_iter()
         .map(|(kind, id, then, now)| {
@@ -259,7 +260,8 @@ struct Ctx<'a, 's> {
     space: &'a EntSpace,
     old_typical: HashMap<String, RoaringBitmap>,
     new_typical: HashMap<String, RoaringBitmap>,
-    diff: &'a SnapshotDiff,
+    /// The access changes of persons, by id.
+    changes: HashMap<&'a str, &'a AccessChange>,
 }
 
 impl Ctx<'_, '_> {
@@ -271,7 +273,7 @@ impl Ctx<'_, '_> {
         before: Option<HrState>,
         after: Option<HrState>,
     ) -> LifecycleEvent {
-        let change = self.diff.persons.iter().find(|c| c.subject == id);
+        let change = self.changes.get(id);
         let gained = change.map(|c| c.gained.clone()).unwrap_or_default();
         let lost = change.map(|c| c.lost.clone()).unwrap_or_default();
         let person = find_kind(self.new, id, &NodeKind::Person);

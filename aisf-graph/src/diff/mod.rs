@@ -56,6 +56,7 @@ use rayon::prelude::*;
 use roaring::RoaringBitmap;
 use serde::Serialize;
 
+use crate::format::NONE;
 use crate::query::AllAccess;
 use crate::snapshot::{Direction, NodeId, Snapshot};
 
@@ -246,25 +247,34 @@ impl SnapshotDiff {
 /// entitlement is the same on both sides when its id is; one present on
 /// one side only is compared as a distinct entitlement.
 pub fn diff(old: &Snapshot, new: &Snapshot, opts: &DiffOptions) -> SnapshotDiff {
-    let (all_old, all_new) = rayon::join(|| old.access_all(), || new.access_all());
+    let ((all_old, all_new), (to_new, to_old)) = rayon::join(
+        || rayon::join(|| old.access_all(), || new.access_all()),
+        || rayon::join(|| counterparts(old, new), || counterparts(new, old)),
+    );
     let space = EntSpace::new(old, new, opts);
+    let (to_new, to_old) = (Matched { snap: new, to: &to_new }, Matched { snap: old, to: &to_old });
     let sides = Sides { old, new, all_old: &all_old, all_new: &all_new, space: &space };
 
-    let persons = sides.access_changes(&NodeKind::Person);
-    let accounts = sides.access_changes(&NodeKind::Account);
+    let persons = sides.access_changes(&NodeKind::Person, &to_new, &to_old);
+    let accounts = sides.access_changes(&NodeKind::Account, &to_new, &to_old);
+    let ids = |kind: NodeKind| IdChanges {
+        added: missing(new, &to_old, &kind),
+        removed: missing(old, &to_new, &kind),
+    };
     let nodes = NodeChanges {
-        persons: id_changes(old, new, &NodeKind::Person),
-        accounts: id_changes(old, new, &NodeKind::Account),
-        groups: id_changes(old, new, &NodeKind::Group),
-        roles: id_changes(old, new, &NodeKind::Role),
-        entitlements: id_changes(old, new, &NodeKind::Entitlement),
+        persons: ids(NodeKind::Person),
+        accounts: ids(NodeKind::Account),
+        groups: ids(NodeKind::Group),
+        roles: ids(NodeKind::Role),
+        entitlements: ids(NodeKind::Entitlement),
     };
 
-    let mut properties = prop_changes(old, new, &NodeKind::Person, &opts.person_props);
-    properties.extend(prop_changes(old, new, &NodeKind::Account, &opts.account_props));
+    let mut properties = prop_changes(new, &to_old, &NodeKind::Person, &opts.person_props);
+    properties.extend(prop_changes(new, &to_old, &NodeKind::Account, &opts.account_props));
     properties.sort_by(|a, b| (&a.node, &a.key).cmp(&(&b.node, &b.key)));
 
-    let edges = EdgeChanges { added: edges_missing(new, old), removed: edges_missing(old, new) };
+    let edges =
+        EdgeChanges { added: edges_missing(new, &to_old), removed: edges_missing(old, &to_new) };
     SnapshotDiff { nodes, persons, accounts, edges, properties }
 }
 
@@ -420,16 +430,19 @@ impl Sides<'_, '_> {
     }
 
     /// Every subject of a kind whose access changed, sorted.
-    fn access_changes(&self, kind: &NodeKind) -> Vec<AccessChange> {
+    fn access_changes(
+        &self,
+        kind: &NodeKind,
+        to_new: &Matched<'_>,
+        to_old: &Matched<'_>,
+    ) -> Vec<AccessChange> {
         let (old, new) = (self.old, self.new);
-        let in_new = new.kind_range(kind).into_par_iter().map(|v| {
-            let id = new.node(NodeId(v)).id();
-            (find_kind(old, id, kind), Some(NodeId(v)))
-        });
-        let only_old = old.kind_range(kind).into_par_iter().filter_map(|v| {
-            let id = old.node(NodeId(v)).id();
-            find_kind(new, id, kind).is_none().then_some((Some(NodeId(v)), None))
-        });
+        let in_new =
+            new.kind_range(kind).into_par_iter().map(|v| (to_old.get(v, kind), Some(NodeId(v))));
+        let only_old = old
+            .kind_range(kind)
+            .into_par_iter()
+            .filter_map(|v| to_new.get(v, kind).is_none().then_some((Some(NodeId(v)), None)));
         let mut out: Vec<AccessChange> = in_new
             .chain(only_old)
             .filter_map(|(o, n)| {
@@ -464,27 +477,52 @@ pub(crate) fn find_kind(snap: &Snapshot, id: &str, kind: &NodeKind) -> Option<No
     snap.find(id).filter(|&v| snap.is_kind(v, kind))
 }
 
-/// The ids of one kind present on one side only.
-fn id_changes(old: &Snapshot, new: &Snapshot, kind: &NodeKind) -> IdChanges {
-    let missing = |a: &Snapshot, b: &Snapshot| -> Vec<String> {
-        let mut out: Vec<String> = a
-            .kind_range(kind)
-            .into_par_iter()
-            .map(|v| a.node(NodeId(v)).id())
-            .filter(|id| find_kind(b, id, kind).is_none())
-            .map(str::to_string)
-            .collect();
-        out.sort_unstable();
-        out
-    };
-    IdChanges { added: missing(new, old), removed: missing(old, new) }
+/// For each node of one snapshot, the number of the node with the same id
+/// in another, or `NONE`: every id is looked up once.
+fn counterparts(a: &Snapshot, b: &Snapshot) -> Vec<u32> {
+    (0..a.node_count() as u32)
+        .into_par_iter()
+        .map(|v| b.find(a.node(NodeId(v)).id()).map_or(NONE, |w| w.0))
+        .collect()
+}
+
+/// The counterparts of one snapshot's nodes in another snapshot.
+struct Matched<'a> {
+    /// The snapshot the numbers are of.
+    snap: &'a Snapshot,
+    to: &'a [u32],
+}
+
+impl Matched<'_> {
+    /// The counterpart of `v` if it has one.
+    fn any(&self, v: u32) -> Option<NodeId> {
+        self.to.get(v as usize).copied().filter(|&w| w != NONE).map(NodeId)
+    }
+
+    /// The counterpart of `v` if it has one of this kind.
+    fn get(&self, v: u32, kind: &NodeKind) -> Option<NodeId> {
+        self.any(v).filter(|&w| self.snap.is_kind(w, kind))
+    }
+}
+
+/// The ids of the nodes of `a` of one kind with no counterpart of that
+/// kind, sorted.
+fn missing(a: &Snapshot, to: &Matched<'_>, kind: &NodeKind) -> Vec<String> {
+    let mut out: Vec<String> = a
+        .kind_range(kind)
+        .into_par_iter()
+        .filter(|&v| to.get(v, kind).is_none())
+        .map(|v| a.node(NodeId(v)).id().to_string())
+        .collect();
+    out.sort_unstable();
+    out
 }
 
 /// Changes of the given properties on nodes of a kind present on both
 /// sides.
 fn prop_changes(
-    old: &Snapshot,
     new: &Snapshot,
+    to_old: &Matched<'_>,
     kind: &NodeKind,
     keys: &[String],
 ) -> Vec<PropertyChange> {
@@ -495,7 +533,7 @@ fn prop_changes(
         .into_par_iter()
         .flat_map_iter(|v| {
             let n = new.node(NodeId(v));
-            let o = find_kind(old, n.id(), kind).map(|o| old.node(o));
+            let o = to_old.get(v, kind).map(|o| to_old.snap.node(o));
             keys.iter().filter_map(move |key| {
                 let o = o?;
                 let (before, after) = (o.prop(key), n.prop(key));
@@ -517,20 +555,21 @@ fn tracked(kind: &EdgeKind) -> bool {
 }
 
 /// The tracked edges of `a` that `b` lacks, sorted.
-fn edges_missing(a: &Snapshot, b: &Snapshot) -> Vec<EdgeChange> {
+fn edges_missing(a: &Snapshot, to: &Matched<'_>) -> Vec<EdgeChange> {
+    let b = to.snap;
     let kinds: Vec<EdgeKind> =
         (0..a.manifest().edge_kinds.len() as u16).map(|k| a.edge_kind(k)).collect();
     let mut out: Vec<EdgeChange> = (0..a.node_count() as u32)
         .into_par_iter()
         .flat_map_iter(|v| {
             let src = a.node(NodeId(v)).id();
-            let other = b.find(src);
+            let other = to.any(v);
             let kinds = &kinds;
             a.edges(NodeId(v), Direction::Out).into_iter().filter_map(move |(k, w, _)| {
                 let kind = kinds.get(k as usize).filter(|k| tracked(k))?;
                 let dst = a.node(w).id();
                 let found =
-                    other.zip(b.find(dst)).is_some_and(|(s, d)| b.find_edge(s, kind, d).is_some());
+                    other.zip(to.any(w.0)).is_some_and(|(s, d)| b.find_edge(s, kind, d).is_some());
                 (!found).then(|| EdgeChange {
                     kind: kind.as_str().to_string(),
                     src: src.to_string(),
