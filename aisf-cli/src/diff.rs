@@ -127,11 +127,11 @@ fn access(title: &str, changes: &[AccessChange], top: usize) {
         rows.push(vec![
             c.subject.clone(),
             c.name.clone().unwrap_or_else(|| "-".into()),
-            c.gained.len().to_string(),
-            c.lost.len().to_string(),
+            (c.gained.len() + c.privileged_gained.len()).to_string(),
+            (c.lost.len() + c.privileged_lost.len()).to_string(),
             c.privileged_count().to_string(),
-            names(&c.gained),
-            names(&c.lost),
+            names(&[&c.privileged_gained[..], &c.gained[..]].concat()),
+            names(&[&c.privileged_lost[..], &c.lost[..]].concat()),
         ]);
     }
     display::table(&rows, 72);

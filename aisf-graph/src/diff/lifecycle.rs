@@ -297,7 +297,8 @@ impl Ctx<'_, '_> {
         };
         let residual = self.space.list(self.old, self.new, &residual);
 
-        let privileged = gained.iter().filter(|e| e.privileged).count();
+        let privileged = gained.iter().filter(|e| e.privileged).count()
+            + change.map_or(0, |c| c.privileged_gained.len());
         let attention = match kind {
             LifecycleKind::Joiner => privileged > 0,
             LifecycleKind::Mover => !residual.is_empty(),

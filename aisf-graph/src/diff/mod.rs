@@ -47,7 +47,7 @@
 
 mod lifecycle;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 
 use aisf_core::policy::{Policy, Target};
@@ -72,7 +72,8 @@ pub const ACCOUNT_PROPS: [&str; 1] = [props::ENABLED];
 /// How to compare two snapshots.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DiffOptions {
-    /// Entitlement ids to treat as privileged, whatever the policy says.
+    /// Entitlement, group or role ids to treat as privileged, whatever the
+    /// policy says.
     pub privileged: BTreeSet<String>,
     /// A policy whose privileged rules in force
     /// ([`Policy::privileged_rules`]) mark entitlements privileged, with
@@ -163,12 +164,21 @@ pub struct AccessChange {
     pub gained: Vec<EntitlementChange>,
     /// Reached in the old snapshot and not in the new; same order.
     pub lost: Vec<EntitlementChange>,
+    /// Privileged groups and roles (marked by the ids given, the policy or
+    /// their `privileged` property) reached in the new snapshot and not in
+    /// the old: directory data often carries privilege on groups, with no
+    /// entitlement behind them. Lowest tier first.
+    pub privileged_gained: Vec<EntitlementChange>,
+    /// Privileged groups and roles reached in the old snapshot only.
+    pub privileged_lost: Vec<EntitlementChange>,
 }
 
 impl AccessChange {
-    /// How many privileged entitlements were gained or lost.
+    /// How many privileged entitlements, groups and roles were gained or
+    /// lost.
     pub fn privileged_count(&self) -> usize {
-        self.gained.iter().chain(&self.lost).filter(|e| e.privileged).count()
+        let ents = self.gained.iter().chain(&self.lost).filter(|e| e.privileged).count();
+        ents + self.privileged_gained.len() + self.privileged_lost.len()
     }
 }
 
@@ -253,7 +263,16 @@ pub fn diff(old: &Snapshot, new: &Snapshot, opts: &DiffOptions) -> SnapshotDiff 
     );
     let space = EntSpace::new(old, new, opts);
     let (to_new, to_old) = (Matched { snap: new, to: &to_new }, Matched { snap: old, to: &to_old });
-    let sides = Sides { old, new, all_old: &all_old, all_new: &all_new, space: &space };
+    let (reach_old, reach_new) = rayon::join(|| Reach::new(old, opts), || Reach::new(new, opts));
+    let sides = Sides {
+        old,
+        new,
+        all_old: &all_old,
+        all_new: &all_new,
+        space: &space,
+        reach_old: &reach_old,
+        reach_new: &reach_new,
+    };
 
     let persons = sides.access_changes(&NodeKind::Person, &to_new, &to_old);
     let accounts = sides.access_changes(&NodeKind::Account, &to_new, &to_old);
@@ -375,14 +394,13 @@ fn rank(e: &EntitlementChange) -> (bool, u8) {
     (!e.privileged, e.tier.unwrap_or(u8::MAX))
 }
 
-/// Whether an entitlement is privileged and at which tier: named in the
-/// options, matched by a privileged rule of the policy, or marked by its
+/// Whether a node is privileged and at which tier: named in the options, matched by a privileged rule of the policy, or marked by its
 /// own `privileged` property (with its `tier`). The lowest tier wins.
 fn privilege(snap: &Snapshot, e: u32, opts: &DiffOptions) -> Option<Option<u8>> {
     let n = snap.node(NodeId(e));
     let named = opts.privileged.contains(n.id());
     let by_policy = opts.policy.as_ref().and_then(|p| {
-        let kind = NodeKind::Entitlement;
+        let kind = n.kind();
         let sid = Target::SID_PROPS.iter().find_map(|k| match n.prop(k) {
             Some(Value::Str(s)) => Some(s),
             _ => None,
@@ -412,6 +430,78 @@ struct Sides<'a, 's> {
     all_old: &'a AllAccess<'s>,
     all_new: &'a AllAccess<'s>,
     space: &'a EntSpace,
+    reach_old: &'a Reach,
+    reach_new: &'a Reach,
+}
+
+/// The privileged groups and roles of one snapshot, and which accounts
+/// and persons reach each.
+#[derive(Default)]
+struct Reach {
+    /// By subject node, the privileged objects it reaches.
+    of: HashMap<u32, Vec<u32>>,
+    /// The tier of each privileged object, if known.
+    tier: HashMap<u32, Option<u8>>,
+}
+
+impl Reach {
+    /// Walks back from each privileged group and role, the way `govern`
+    /// finds the accounts a privileged object makes privileged.
+    fn new(snap: &Snapshot, opts: &DiffOptions) -> Reach {
+        let objects: Vec<u32> =
+            snap.kind_range(&NodeKind::Group).chain(snap.kind_range(&NodeKind::Role)).collect();
+        let tier: HashMap<u32, Option<u8>> = objects
+            .into_par_iter()
+            .filter_map(|v| privilege(snap, v, opts).map(|t| (v, t)))
+            .collect();
+        let mut subjects = RoaringBitmap::new();
+        subjects.insert_range(snap.kind_range(&NodeKind::Account));
+        subjects.insert_range(snap.kind_range(&NodeKind::Person));
+        let who: Vec<(u32, RoaringBitmap)> =
+            tier.par_iter().map(|(&v, _)| (v, holders(snap, v, &subjects))).collect();
+        let mut of: HashMap<u32, Vec<u32>> = HashMap::new();
+        for (v, subjects) in who {
+            for s in &subjects {
+                of.entry(s).or_default().push(v);
+            }
+        }
+        Reach { of, tier }
+    }
+
+    /// The privileged objects a subject reaches, by id, with their tier.
+    fn of<'s>(&self, snap: &'s Snapshot, v: Option<NodeId>) -> BTreeMap<&'s str, Option<u8>> {
+        let Some(list) = v.and_then(|v| self.of.get(&v.0)) else { return BTreeMap::new() };
+        let tier = |o: &u32| self.tier.get(o).copied().flatten();
+        list.iter().map(|o| (snap.node(NodeId(*o)).id(), tier(o))).collect()
+    }
+}
+
+/// The accounts and persons that reach `v`: those met walking back from
+/// it, and the persons anything met is correlated to (a person's access is
+/// that of everything correlated to them, as [`AllAccess::person`] has it).
+fn holders(snap: &Snapshot, v: u32, subjects: &RoaringBitmap) -> RoaringBitmap {
+    let reached = snap.who_can_access(NodeId(v)).reached;
+    let persons = snap.kind_range(&NodeKind::Person);
+    let mut out = &reached & subjects;
+    for r in &reached {
+        let owners = snap.neighbors(NodeId(r), &EdgeKind::Correlation, Direction::Out);
+        out.extend(owners.iter().copied().filter(|p| persons.contains(p)));
+    }
+    out
+}
+
+/// The objects of `a` missing from `b`, lowest tier first, then by id.
+fn reach_list(
+    a: &BTreeMap<&str, Option<u8>>,
+    b: &BTreeMap<&str, Option<u8>>,
+) -> Vec<EntitlementChange> {
+    let mut out: Vec<EntitlementChange> = a
+        .iter()
+        .filter(|(id, _)| !b.contains_key(*id))
+        .map(|(id, &tier)| EntitlementChange { id: id.to_string(), privileged: true, tier })
+        .collect();
+    out.sort_by(|x, y| rank(x).cmp(&rank(y)).then_with(|| x.id.cmp(&y.id)));
+    out
 }
 
 impl Sides<'_, '_> {
@@ -447,7 +537,8 @@ impl Sides<'_, '_> {
             .chain(only_old)
             .filter_map(|(o, n)| {
                 let (before, after) = (self.ents(false, o), self.ents(true, n));
-                if before == after {
+                let (was, is) = (self.reach_old.of(old, o), self.reach_new.of(new, n));
+                if before == after && was == is {
                     return None;
                 }
                 let node = match n {
@@ -459,6 +550,8 @@ impl Sides<'_, '_> {
                     name: node.name().map(str::to_string),
                     gained: self.space.list(old, new, &(&after - &before)),
                     lost: self.space.list(old, new, &(&before - &after)),
+                    privileged_gained: reach_list(&is, &was),
+                    privileged_lost: reach_list(&was, &is),
                 })
             })
             .collect();
