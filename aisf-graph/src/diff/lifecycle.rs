@@ -134,6 +134,33 @@ pub fn hr_records(snap: &Snapshot) -> Vec<Node> {
 ///
 /// `before` and `after` are person records, matched by id. Events come
 /// sorted: those needing attention first, then by kind and person id.
+///
+/// ```
+/// use aisf_core::{Edge, EdgeKind, Graph, Node, NodeKind};
+/// use aisf_graph::diff::{DiffOptions, LifecycleKind, diff, hr_records, lifecycle};
+/// use aisf_graph::{BuildOptions, Snapshot, build_bytes};
+///
+/// let mut g = Graph::new();
+/// g.add_node(Node::new("p:bo", NodeKind::Person).with_prop("status", "active")).unwrap();
+/// g.add_node(Node::new("ad:bo", NodeKind::Account)).unwrap();
+/// g.add_node(Node::new("erp:pay", NodeKind::Entitlement)).unwrap();
+/// g.add_edge(Edge::new(EdgeKind::Correlation, "ad:bo", "p:bo"));
+/// g.add_edge(Edge::new(EdgeKind::Grant, "ad:bo", "erp:pay"));
+/// let (before, _) = build_bytes(&g, &BuildOptions::default()).unwrap();
+///
+/// // Bo leaves; nobody disables the account.
+/// g.node_mut("p:bo").unwrap().props.insert("status".into(), "terminated".into());
+/// let (after, _) = build_bytes(&g, &BuildOptions::default()).unwrap();
+///
+/// let old = Snapshot::from_bytes(&before).unwrap();
+/// let new = Snapshot::from_bytes(&after).unwrap();
+/// let opts = DiffOptions::default();
+/// let d = diff(&old, &new, &opts);
+/// let events = lifecycle(&hr_records(&old), &hr_records(&new), &old, &new, &opts, &d);
+/// assert_eq!(events[0].kind, LifecycleKind::Leaver);
+/// assert_eq!(events[0].enabled_accounts, ["ad:bo"]);
+/// assert!(events[0].attention);
+/// ```
 pub fn lifecycle(
     before: &[Node],
     after: &[Node],

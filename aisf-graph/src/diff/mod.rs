@@ -5,7 +5,8 @@
 //!
 //! - persons, accounts, groups, roles and entitlements added and removed;
 //! - for every person and every account, the entitlements of its
-//!   effective access gained and lost, privileged ones first;
+//!   effective access gained and lost, privileged ones first, and the
+//!   privileged groups and roles it newly reaches or no longer reaches;
 //! - membership, role, grant and correlation edges added and removed;
 //! - changes to the person properties lifecycle depends on (`status`,
 //!   `department`, `title`, `end_date`) and to accounts' `enabled`.
@@ -18,6 +19,22 @@
 //! [`lifecycle`] then reads two HR states (the persons of the two
 //! snapshots, through [`hr_records`], or two HR feeds) and matches each
 //! joiner, mover and leaver with the access changes the diff observed.
+//!
+//! Privilege is read from [`DiffOptions`]: ids named there, the privileged
+//! rules of a policy, and nodes whose `privileged` property is true.
+//!
+//! # Known shortcomings
+//!
+//! - The privilege test is this module's own, written to the same rules
+//!   as the governance scan's (`govern` keeps its version private): both
+//!   read [`Policy::tier_of`] and the `privileged` and `tier` properties,
+//!   but a marked node without a `tier` has no tier here where the scan
+//!   gives it tier 1.
+//! - Resources, and nodes of kinds other than persons, accounts, groups,
+//!   roles and entitlements, are not listed as added or removed, and
+//!   access to resources is not compared.
+//! - [`lifecycle`] computes the effective access of both snapshots again
+//!   rather than sharing the diff's.
 //!
 //! ```
 //! use aisf_core::{Edge, EdgeKind, Graph, Node, NodeKind};
@@ -394,8 +411,9 @@ fn rank(e: &EntitlementChange) -> (bool, u8) {
     (!e.privileged, e.tier.unwrap_or(u8::MAX))
 }
 
-/// Whether a node is privileged and at which tier: named in the options, matched by a privileged rule of the policy, or marked by its
-/// own `privileged` property (with its `tier`). The lowest tier wins.
+/// Whether a node is privileged and at which tier: named in the options,
+/// matched by a privileged rule of the policy, or marked by its own
+/// `privileged` property (with its `tier`). The lowest tier wins.
 fn privilege(snap: &Snapshot, e: u32, opts: &DiffOptions) -> Option<Option<u8>> {
     let n = snap.node(NodeId(e));
     let named = opts.privileged.contains(n.id());
