@@ -106,8 +106,8 @@ pub struct LifecycleEvent {
     /// For a leaver, the accounts still enabled in the new snapshot.
     pub enabled_accounts: Vec<String>,
     /// Whether someone should look: a joiner with privileged access, a
-    /// mover with residual access, a leaver with an enabled account or
-    /// residual access.
+    /// mover with residual access or new privileged access, a leaver with
+    /// an enabled account or residual access.
     pub attention: bool,
     /// What happened, in plain words.
     pub note: String,
@@ -328,10 +328,10 @@ impl Ctx<'_, '_> {
             + change.map_or(0, |c| c.privileged_gained.len());
         let attention = match kind {
             LifecycleKind::Joiner => privileged > 0,
-            LifecycleKind::Mover => !residual.is_empty(),
+            LifecycleKind::Mover => !residual.is_empty() || privileged > 0,
             LifecycleKind::Leaver => !residual.is_empty() || !enabled_accounts.is_empty(),
         };
-        let note = note(
+        let mut note = note(
             kind,
             &before,
             &after,
@@ -341,6 +341,11 @@ impl Ctx<'_, '_> {
             &enabled_accounts,
             person.is_some(),
         );
+        // Privilege that arrives through a group or role, not an entitlement.
+        if let Some(c) = change.filter(|c| !c.privileged_gained.is_empty()) {
+            let ids: Vec<&str> = c.privileged_gained.iter().map(|e| e.id.as_str()).collect();
+            note.push_str(&format!("; now reaches privileged {}", ids.join(", ")));
+        }
         LifecycleEvent {
             kind,
             person: id.to_string(),
