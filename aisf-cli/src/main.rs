@@ -6,6 +6,7 @@
 
 mod bench;
 mod demo;
+mod diff;
 mod display;
 mod ingest;
 mod query;
@@ -134,6 +135,25 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// What changed between two snapshots: access gained and lost, privileged
+    /// first, and the joiners, movers and leavers behind it.
+    #[command(after_help = "Example: aisf diff last-month.aisf org.aisf --policy policy.toml")]
+    Diff {
+        /// The older snapshot.
+        old: PathBuf,
+        /// The newer snapshot.
+        new: PathBuf,
+        /// A policy whose privileged rules mark privileged entitlements
+        /// (the built-in rules without one).
+        #[arg(long)]
+        policy: Option<PathBuf>,
+        /// Rows to show in each table.
+        #[arg(long, default_value_t = 25)]
+        top: usize,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Summarise a snapshot: counts by kind and system.
     #[command(after_help = "Example: aisf info org.aisf --verify")]
     Info {
@@ -215,6 +235,9 @@ fn main() -> ExitCode {
             scan::run(&snapshot, policy.as_deref(), format, top, fail_on)
         }
         Command::Bench { people, seed, json } => bench::run(people, seed, json),
+        Command::Diff { old, new, policy, top, json } => {
+            diff::run(&old, &new, policy.as_deref(), json, top)
+        }
         Command::Info { snapshot, verify } => query::info(&snapshot, verify),
         Command::Access { snapshot, subject, json } => query::access(&snapshot, &subject, json),
         Command::Who { snapshot, target, json } => query::who(&snapshot, &target, json),

@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use aisf_core::policy::Target;
 use aisf_core::synth::{DriftKind, Org, OrgConfig, generate};
 use aisf_core::{Edge, EdgeKind, Graph, Node, NodeKind, Value, props};
 use aisf_graph::diff::{
@@ -169,6 +170,42 @@ fn ids_of_kind(g: &Graph, kind: &NodeKind) -> BTreeSet<String> {
 /// evaluator, for subjects whose access changed.
 type Changes = BTreeMap<String, (BTreeSet<String>, BTreeSet<String>)>;
 
+/// The groups and roles the options make privileged.
+fn privileged_objects(g: &Graph, opts: &DiffOptions) -> BTreeSet<String> {
+    g.nodes()
+        .iter()
+        .filter(|n| matches!(n.kind, NodeKind::Group | NodeKind::Role))
+        .filter(|n| {
+            opts.privileged.contains(&n.id)
+                || opts.policy.as_ref().is_some_and(|p| p.tier_of(&Target::of(n)).is_some())
+                || n.prop(props::PRIVILEGED) == Some(&Value::Bool(true))
+        })
+        .map(|n| n.id.clone())
+        .collect()
+}
+
+/// Per subject of a kind, (gained, lost) privileged groups and roles
+/// reached, by the naive evaluator.
+fn naive_reach(a: &Graph, b: &Graph, kind: &NodeKind, opts: &DiffOptions) -> Changes {
+    let (na, nb) = (Naive::new(a), Naive::new(b));
+    let (pa, pb) = (privileged_objects(a, opts), privileged_objects(b, opts));
+    let subjects: BTreeSet<String> = &ids_of_kind(a, kind) | &ids_of_kind(b, kind);
+    let mut out = Changes::new();
+    for s in subjects {
+        let is = |g: &Graph| g.node(&s).is_some_and(|n| n.kind == *kind);
+        let reach = |yes: bool, n: &Naive, p: &BTreeSet<String>| -> BTreeSet<String> {
+            if yes { n.access(&s).intersection(p).cloned().collect() } else { BTreeSet::new() }
+        };
+        let (before, after) = (reach(is(a), &na, &pa), reach(is(b), &nb, &pb));
+        if before != after {
+            let gained = after.difference(&before).cloned().collect();
+            let lost = before.difference(&after).cloned().collect();
+            out.insert(s, (gained, lost));
+        }
+    }
+    out
+}
+
 fn naive_changes(a: &Graph, b: &Graph, kind: &NodeKind) -> Changes {
     let (na, nb) = (Naive::new(a), Naive::new(b));
     let subjects: BTreeSet<String> = &ids_of_kind(a, kind) | &ids_of_kind(b, kind);
@@ -186,10 +223,18 @@ fn naive_changes(a: &Graph, b: &Graph, kind: &NodeKind) -> Changes {
     out
 }
 
-fn reported(d: &SnapshotDiff, kind: &NodeKind) -> Changes {
+fn reported(d: &SnapshotDiff, kind: &NodeKind, reach: bool) -> Changes {
     let list = if *kind == NodeKind::Person { &d.persons } else { &d.accounts };
     let ids = |l: &[aisf_graph::diff::EntitlementChange]| l.iter().map(|e| e.id.clone()).collect();
-    list.iter().map(|c| (c.subject.clone(), (ids(&c.gained), ids(&c.lost)))).collect()
+    list.iter()
+        .map(|c| match reach {
+            false => (c.subject.clone(), (ids(&c.gained), ids(&c.lost))),
+            true => (c.subject.clone(), (ids(&c.privileged_gained), ids(&c.privileged_lost))),
+        })
+        .filter(|(_, (g, l)): &(String, (BTreeSet<String>, BTreeSet<String>))| {
+            !g.is_empty() || !l.is_empty()
+        })
+        .collect()
 }
 
 fn tracked(k: &EdgeKind) -> bool {
@@ -206,9 +251,17 @@ fn edge_set(g: &Graph) -> BTreeSet<(String, String, String)> {
 
 /// Everything `diff` reports, checked against a computation from the two
 /// graphs alone.
-fn assert_exact(a: &Graph, b: &Graph, d: &SnapshotDiff) {
+fn assert_exact(a: &Graph, b: &Graph, opts: &DiffOptions, d: &SnapshotDiff) {
     for kind in [NodeKind::Person, NodeKind::Account] {
-        assert_eq!(reported(d, &kind), naive_changes(a, b, &kind), "{kind:?} access");
+        assert_eq!(reported(d, &kind, false), naive_changes(a, b, &kind), "{kind:?} access");
+        let reach = naive_reach(a, b, &kind, opts);
+        assert_eq!(reported(d, &kind, true), reach, "{kind:?} privileged reach");
+        // Nobody is listed without a change.
+        let list = if kind == NodeKind::Person { &d.persons } else { &d.accounts };
+        let listed: BTreeSet<&String> = list.iter().map(|c| &c.subject).collect();
+        let naive = naive_changes(a, b, &kind);
+        let changed: BTreeSet<&String> = naive.keys().chain(reach.keys()).collect();
+        assert_eq!(listed, changed);
     }
 
     let kinds = [
@@ -261,7 +314,7 @@ fn every_change_between_two_generated_states_is_reported_exactly() {
     let (old, new) = (snapshot(&c.org.graph), snapshot(&c.after));
     let opts = DiffOptions { policy: Some(c.org.scan_policy()), ..DiffOptions::default() };
     let d = diff(&old, &new, &opts);
-    assert_exact(&c.org.graph, &c.after, &d);
+    assert_exact(&c.org.graph, &c.after, &opts, &d);
 
     // The cases the edit made, named.
     let m = &c.removed_membership;
@@ -408,7 +461,9 @@ proptest! {
         let nodes: Vec<(u8, u8)> = a.0.iter().take(a.0.len() / 2).chain(&b.0).copied().collect();
         let edges: Vec<(u8, u8, u8)> = a.1.iter().step_by(2).chain(&b.1).copied().collect();
         let gb = graph(&nodes, &edges);
-        let d = diff(&snapshot(&ga), &snapshot(&gb), &DiffOptions::default());
-        assert_exact(&ga, &gb, &d);
+        let privileged = ["n1", "n2", "n3", "n4"].map(String::from).into_iter().collect();
+        let opts = DiffOptions { privileged, ..DiffOptions::default() };
+        let d = diff(&snapshot(&ga), &snapshot(&gb), &opts);
+        assert_exact(&ga, &gb, &opts, &d);
     }
 }

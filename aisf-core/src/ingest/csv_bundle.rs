@@ -6,22 +6,33 @@
 //!
 //! | file | columns |
 //! |---|---|
+//! | `systems.csv` | `system_id`, `name`, `system` |
 //! | `persons.csv` | `person_id`, `employee_id`, `name`, `email`, `department`, `title`, `manager_id`, `employment_type`, `status`, `start_date`, `end_date`, (`system`) |
 //! | `accounts.csv` | `account_id`, `system`, `username`, `email`, `person_id`, `enabled`, `last_login`, `created`, `privileged`, `mfa`, `account_type`, `owner_id`, (`name`) |
 //! | `groups.csv` | `group_id`, `system`, `name`, `privileged` |
 //! | `roles.csv` | `role_id`, `system`, `name`, `privileged` |
-//! | `entitlements.csv` | `entitlement_id`, `system`, `resource`, `permission`, `privileged`, (`name`) |
+//! | `resources.csv` | `resource_id`, `system`, `name` |
+//! | `entitlements.csv` | `entitlement_id`, `system`, `resource`, `permission`, `privileged`, (`name`), (`resource_id`) |
 //! | `memberships.csv` | `member_id`, `group_id` (members are accounts or groups) |
 //! | `grants.csv` | `holder_id`, `entitlement_id` (accounts, groups or roles) |
 //! | `role_assignments.csv` | `holder_id`, `role_id` |
+//! | `ownership.csv` | `owner_id`, `owned_id` (anything owned: groups, resources, accounts) |
 //!
 //! Columns in parentheses are optional extensions that let a bundle carry
 //! everything the writer knows. References become edges: `person_id` on an
 //! account a [`Correlation`](EdgeKind::Correlation) edge account to person,
 //! `manager_id` a [`Manager`](EdgeKind::Manager) edge, `owner_id` an
-//! [`Owns`](EdgeKind::Owns) edge owner to account, and `resource` on an
-//! entitlement a resource node `resource:<system>:<resource>` with an
-//! [`OnResource`](EdgeKind::OnResource) edge.
+//! [`Owns`](EdgeKind::Owns) edge owner to account (`ownership.csv` says the
+//! same of anything else), and `resource_id` on an entitlement an
+//! [`OnResource`](EdgeKind::OnResource) edge to that resource. Without a
+//! `resource_id`, the `resource` column of an entitlement makes a resource
+//! node `resource:<system>:<resource>` and the edge to it.
+//!
+//! A column no table lists is kept as a string property, or typed when its
+//! header ends in `:int`, `:bool`, `:time` or `:list` (a JSON array of
+//! strings): `tier:int` holds the integer property `tier`. The writer types
+//! the columns it writes this way, so that a written bundle reads back with
+//! the same property types.
 //!
 //! Empty cells mean "not known". Booleans are `true`/`false`/`yes`/`no`/
 //! `1`/`0` in any case; dates are `YYYY-MM-DD` or RFC 3339, read as UTC
@@ -42,17 +53,21 @@ use super::{Format, IngestError, Place, ReadOptions, Sink};
 use crate::{Edge, EdgeKind, Node, NodeKind, Value, props};
 
 mod map;
+mod typed;
 mod write;
 
 pub use map::ColumnMap;
-pub use write::write_bundle;
+pub use write::{WriteReport, write_bundle};
 
 use map::Cells;
+use typed::Typed;
 
 /// One file of a bundle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BundleFile {
+    /// `systems.csv`.
+    Systems,
     /// `persons.csv`.
     Persons,
     /// `accounts.csv`.
@@ -61,6 +76,8 @@ pub enum BundleFile {
     Groups,
     /// `roles.csv`.
     Roles,
+    /// `resources.csv`.
+    Resources,
     /// `entitlements.csv`.
     Entitlements,
     /// `memberships.csv`.
@@ -69,6 +86,8 @@ pub enum BundleFile {
     Grants,
     /// `role_assignments.csv`.
     RoleAssignments,
+    /// `ownership.csv`.
+    Ownership,
 }
 
 /// What a column means.
@@ -103,7 +122,15 @@ pub(crate) enum RefKind {
     Manager,
     /// Owns, owner to account.
     Owner,
+    /// OnResource, entitlement to resource.
+    Resource,
 }
+
+const SYSTEMS: &[(&str, Col)] =
+    &[("system_id", Col::Id), ("name", Col::Name), ("system", Col::System)];
+
+const RESOURCES: &[(&str, Col)] =
+    &[("resource_id", Col::Id), ("system", Col::System), ("name", Col::Name)];
 
 const PERSONS: &[(&str, Col)] = &[
     ("person_id", Col::Id),
@@ -157,32 +184,39 @@ const ENTITLEMENTS: &[(&str, Col)] = &[
     ("permission", Col::Str(props::PERMISSION)),
     ("privileged", Col::Bool(props::PRIVILEGED)),
     ("name", Col::Name),
+    ("resource_id", Col::Ref(RefKind::Resource)),
 ];
 
 impl BundleFile {
     /// Every bundle file, in the order a bundle is read.
-    pub const ALL: [BundleFile; 8] = [
+    pub const ALL: [BundleFile; 11] = [
+        BundleFile::Systems,
         BundleFile::Persons,
         BundleFile::Accounts,
         BundleFile::Groups,
         BundleFile::Roles,
+        BundleFile::Resources,
         BundleFile::Entitlements,
         BundleFile::Memberships,
         BundleFile::Grants,
         BundleFile::RoleAssignments,
+        BundleFile::Ownership,
     ];
 
     /// The file's name in a bundle.
     pub fn file_name(self) -> &'static str {
         match self {
+            BundleFile::Systems => "systems.csv",
             BundleFile::Persons => "persons.csv",
             BundleFile::Accounts => "accounts.csv",
             BundleFile::Groups => "groups.csv",
             BundleFile::Roles => "roles.csv",
+            BundleFile::Resources => "resources.csv",
             BundleFile::Entitlements => "entitlements.csv",
             BundleFile::Memberships => "memberships.csv",
             BundleFile::Grants => "grants.csv",
             BundleFile::RoleAssignments => "role_assignments.csv",
+            BundleFile::Ownership => "ownership.csv",
         }
     }
 
@@ -200,14 +234,17 @@ impl BundleFile {
         let headers: Vec<String> = headers.iter().map(clean).collect();
         let has = |name: &str| headers.iter().any(|h| h == name);
         match headers.first().map(String::as_str)? {
+            "system_id" => Some(BundleFile::Systems),
             "person_id" => Some(BundleFile::Persons),
             "account_id" => Some(BundleFile::Accounts),
             "group_id" => Some(BundleFile::Groups),
             "role_id" => Some(BundleFile::Roles),
+            "resource_id" => Some(BundleFile::Resources),
             "entitlement_id" => Some(BundleFile::Entitlements),
             "member_id" if has("group_id") => Some(BundleFile::Memberships),
             "holder_id" if has("entitlement_id") => Some(BundleFile::Grants),
             "holder_id" if has("role_id") => Some(BundleFile::RoleAssignments),
+            "owner_id" if has("owned_id") => Some(BundleFile::Ownership),
             _ => None,
         }
     }
@@ -215,10 +252,12 @@ impl BundleFile {
     /// The columns of a node file.
     pub(crate) fn node_columns(self) -> Option<&'static [(&'static str, Col)]> {
         match self {
+            BundleFile::Systems => Some(SYSTEMS),
             BundleFile::Persons => Some(PERSONS),
             BundleFile::Accounts => Some(ACCOUNTS),
             BundleFile::Groups => Some(GROUPS),
             BundleFile::Roles => Some(ROLES),
+            BundleFile::Resources => Some(RESOURCES),
             BundleFile::Entitlements => Some(ENTITLEMENTS),
             _ => None,
         }
@@ -227,10 +266,12 @@ impl BundleFile {
     /// The node kind of a node file.
     pub(crate) fn node_kind(self) -> Option<NodeKind> {
         match self {
+            BundleFile::Systems => Some(NodeKind::System),
             BundleFile::Persons => Some(NodeKind::Person),
             BundleFile::Accounts => Some(NodeKind::Account),
             BundleFile::Groups => Some(NodeKind::Group),
             BundleFile::Roles => Some(NodeKind::Role),
+            BundleFile::Resources => Some(NodeKind::Resource),
             BundleFile::Entitlements => Some(NodeKind::Entitlement),
             _ => None,
         }
@@ -242,6 +283,7 @@ impl BundleFile {
             BundleFile::Memberships => Some(("member_id", "group_id", EdgeKind::MemberOf)),
             BundleFile::Grants => Some(("holder_id", "entitlement_id", EdgeKind::Grant)),
             BundleFile::RoleAssignments => Some(("holder_id", "role_id", EdgeKind::HasRole)),
+            BundleFile::Ownership => Some(("owner_id", "owned_id", EdgeKind::Owns)),
             _ => None,
         }
     }
@@ -366,8 +408,8 @@ struct Table {
     cols: Vec<(Cells, &'static str, Col)>,
     /// The source and target column indices, for relation files.
     ends: Option<(usize, usize, EdgeKind)>,
-    /// Columns kept as string properties: (index, header).
-    extra: Vec<(usize, String)>,
+    /// Columns kept as properties: (index, header, property, type).
+    extra: Vec<(usize, String, String, Typed)>,
 }
 
 impl Table {
@@ -430,7 +472,8 @@ impl Table {
             .collect();
         for (at, header) in headers.iter().enumerate() {
             if !used.contains(&at) && !header.is_empty() {
-                table.extra.push((at, header.clone()));
+                let (key, typed) = Typed::of_header(header);
+                table.extra.push((at, header.clone(), key.to_string(), typed));
             }
         }
         Ok(table)
@@ -440,10 +483,15 @@ impl Table {
     fn row(&self, record: &csv::StringRecord, sink: &mut Sink) -> Result<(), String> {
         let cell = |at: usize| record.get(at).unwrap_or_default();
         let mut extras = crate::Props::new();
-        for (at, header) in &self.extra {
-            if !cell(*at).is_empty() {
-                extras.insert(header.clone(), Value::Str(cell(*at).to_string()));
+        for (at, header, key, typed) in &self.extra {
+            let raw = cell(*at);
+            if raw.is_empty() {
+                continue;
             }
+            let value = typed.read(raw).map_err(|expected| {
+                format!("column '{header}': expected {expected}, found {raw:?}")
+            })?;
+            extras.insert(key.clone(), value);
         }
 
         if let Some((src_at, dst_at, kind)) = &self.ends {
@@ -476,6 +524,7 @@ impl Table {
         node.props = extras;
         let mut edges = Vec::new();
         let mut resource = None;
+        let mut linked = false;
 
         for (at, column, col) in &self.cols {
             let raw = at.text(record);
@@ -514,6 +563,10 @@ impl Table {
                 }
                 Col::Ref(RefKind::Manager) => edges.push(Edge::new(EdgeKind::Manager, id, value)),
                 Col::Ref(RefKind::Owner) => edges.push(Edge::new(EdgeKind::Owns, value, id)),
+                Col::Ref(RefKind::Resource) => {
+                    edges.push(Edge::new(EdgeKind::OnResource, id, value));
+                    linked = true;
+                }
                 Col::Resource => {
                     node.props.insert(props::RESOURCE.to_string(), Value::Str(raw.to_string()));
                     resource = Some(raw.to_string());
@@ -521,7 +574,8 @@ impl Table {
             }
         }
 
-        if let Some(name) = resource {
+        // A resource named without its id makes a node of its own.
+        if let Some(name) = resource.filter(|_| !linked) {
             let system = node.system.clone().unwrap_or_default();
             let mut target = Node::new(resource_id(&system, &name), NodeKind::Resource);
             target.name = Some(name);

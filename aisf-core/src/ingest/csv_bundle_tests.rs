@@ -370,7 +370,8 @@ proptest! {
     #[test]
     fn write_then_read_gives_the_same_graph(graph in graphs()) {
         let dir = temp_dir();
-        write_bundle(&graph, &dir).unwrap();
+        let written = write_bundle(&graph, &dir).unwrap();
+        prop_assert!(written.is_complete(), "{}", written);
         let mut sink = Sink::new(Mode::Strict);
         let read = read_dir(&dir, &ReadOptions::default(), &mut sink);
         std::fs::remove_dir_all(&dir).ok();
@@ -379,4 +380,32 @@ proptest! {
         prop_assert!(report.conflicts.is_empty(), "{:?}", report.conflicts);
         prop_assert_eq!(normal(&back), normal(&graph));
     }
+}
+
+#[test]
+fn the_new_files_are_known_by_their_header_and_free_columns_by_their_type() {
+    let read_one = |text: &str, file: &str| {
+        let mut sink = Sink::new(Mode::Lenient);
+        read(text.as_bytes(), file, &ReadOptions::default(), &mut sink).unwrap();
+        sink.finish()
+    };
+    let (graph, _) = read_one("owner_id,owned_id,since:time\np1,g1,2024-01-02\n", "x.csv");
+    let owns = &graph.edges()[0];
+    assert_eq!((owns.kind.clone(), owns.src.as_str()), (EdgeKind::Owns, "p1"));
+    assert_eq!(owns.props.get("since"), Some(&Value::Time(1_704_153_600)));
+    let (graph, _) = read_one("system_id,name\nsystem:ad,Active Directory\n", "y.csv");
+    assert_eq!(graph.node("system:ad").unwrap().kind, NodeKind::System);
+
+    // An entitlement with a resource id links to it and makes no node.
+    let text = "entitlement_id,system,resource,resource_id,tier:int\ne1,aws,s3,aws:res:s3,0\n\
+                e2,aws,s3,,zero\n";
+    let (graph, report) = read_one(text, "entitlements.csv");
+    assert_eq!(graph.node_count(), 1);
+    assert_eq!(graph.node("e1").unwrap().prop("tier"), Some(&Value::Int(0)));
+    assert_eq!(edges_of(&graph, &EdgeKind::OnResource), [pair("e1", "aws:res:s3")]);
+    let skip = &report.sources[0].skipped[0];
+    assert_eq!(
+        format!("{}: {}", skip.place, skip.reason),
+        "entitlements.csv:3: column 'tier:int': expected an integer, found \"zero\""
+    );
 }

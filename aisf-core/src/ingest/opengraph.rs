@@ -55,7 +55,15 @@ struct Document {
 #[derive(Default, Deserialize)]
 struct Metadata {
     source_kind: Option<String>,
+    /// More property names to read as timestamps (see [`TIME_METADATA`]).
+    #[serde(default)]
+    aisf_time_properties: Vec<String>,
 }
+
+/// The metadata key under which [`write`] lists the properties, beyond the
+/// timestamps AISF gives meaning to, whose values are timestamps, so that
+/// [`read`] reads them back as time and not as text.
+pub const TIME_METADATA: &str = "aisf_time_properties";
 
 /// Reads one OpenGraph file.
 ///
@@ -89,8 +97,11 @@ pub fn read(
             message: "expected an object with 'nodes' and 'edges'".into(),
         });
     };
-    let system = opts.system.clone().or(doc.metadata.unwrap_or_default().source_kind);
-    let mut reader = Reader { file, sink, system, dropped: Dropped::default(), ambiguous: 0 };
+    let metadata = doc.metadata.unwrap_or_default();
+    let system = opts.system.clone().or(metadata.source_kind);
+    let time_props = metadata.aisf_time_properties;
+    let dropped = Dropped::default();
+    let mut reader = Reader { file, sink, system, time_props, dropped, ambiguous: 0 };
     let nodes = reader.list(&mut graph, "nodes")?;
     let edges = reader.list(&mut graph, "edges")?;
 
@@ -131,6 +142,8 @@ struct Reader<'a> {
     file: &'a str,
     sink: &'a mut Sink,
     system: Option<String>,
+    /// Property names the document says hold timestamps.
+    time_props: Vec<String>,
     dropped: Dropped,
     ambiguous: u64,
 }
@@ -219,11 +232,13 @@ impl Reader<'_> {
                     continue;
                 }
             };
+            // The writer's own list names text timestamps only: an integer
+            // under one of its names stays an integer.
+            let known = TIME_PROPS.contains(&key.as_str());
+            let is_time = known || self.time_props.contains(&key);
             let value = match value {
-                Value::Str(s) if TIME_PROPS.contains(&key.as_str()) => {
-                    parse_timestamp(&s).map_or(Value::Str(s), Value::Time)
-                }
-                Value::Int(t) if TIME_PROPS.contains(&key.as_str()) => Value::Time(t),
+                Value::Str(s) if is_time => parse_timestamp(&s).map_or(Value::Str(s), Value::Time),
+                Value::Int(t) if known => Value::Time(t),
                 v => v,
             };
             out.insert(key, value);
@@ -425,13 +440,28 @@ fn render(value: &Value) -> String {
 /// Each node's kinds are its `kinds` property when that starts with its own
 /// kind, else its kind's name; name and system travel as the `name` and
 /// `system` properties (so a property of either name is not written);
-/// timestamps are written as RFC 3339 text, which reads back as time only
-/// under the property names AISF gives meaning to. Edges name their ends by
-/// id.
+/// timestamps are written as RFC 3339 text, and the names of timestamp
+/// properties other than those AISF gives meaning to are listed under
+/// `metadata.aisf_time_properties` ([`TIME_METADATA`]), so that they read
+/// back as time (a text value of such a property that reads as a date
+/// comes back as time too). Edges name their ends by id.
 pub fn write(graph: &Graph) -> Json {
     let nodes: Vec<Json> = graph.nodes().iter().map(node_json).collect();
     let edges: Vec<Json> = graph.edges().iter().map(edge_json).collect();
-    json!({ "graph": { "nodes": nodes, "edges": edges } })
+    let all_props = graph.nodes().iter().flat_map(|n| &n.props);
+    let all_props = all_props.chain(graph.edges().iter().flat_map(|e| &e.props));
+    let mut times: Vec<&str> = all_props
+        .filter(|(key, value)| {
+            matches!(value, Value::Time(_)) && !TIME_PROPS.contains(&key.as_str())
+        })
+        .map(|(key, _)| key.as_str())
+        .collect();
+    times.sort_unstable();
+    times.dedup();
+    if times.is_empty() {
+        return json!({ "graph": { "nodes": nodes, "edges": edges } });
+    }
+    json!({ "graph": { "nodes": nodes, "edges": edges }, "metadata": { TIME_METADATA: times } })
 }
 
 fn node_json(node: &Node) -> Json {

@@ -215,6 +215,7 @@ fn graphs() -> impl Strategy<Value = Graph> {
         any::<i64>().prop_map(Value::Int),
         "[a-z ]{1,8}".prop_map(Value::Str),
         prop::collection::vec("[a-z]{0,4}", 0..3).prop_map(Value::StrList),
+        (-10_000_000_000i64..10_000_000_000).prop_map(Value::Time),
     ];
     let props = prop::collection::btree_map("p_[a-c]", value, 0..3);
     let node = (

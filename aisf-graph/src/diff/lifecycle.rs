@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use roaring::RoaringBitmap;
 use serde::Serialize;
 
-use super::{DiffOptions, EntSpace, EntitlementChange, SnapshotDiff, find_kind};
+use super::{AccessChange, DiffOptions, EntSpace, EntitlementChange, SnapshotDiff, find_kind};
 use crate::query::AllAccess;
 use crate::snapshot::{Direction, NodeId, Snapshot};
 
@@ -106,8 +106,8 @@ pub struct LifecycleEvent {
     /// For a leaver, the accounts still enabled in the new snapshot.
     pub enabled_accounts: Vec<String>,
     /// Whether someone should look: a joiner with privileged access, a
-    /// mover with residual access, a leaver with an enabled account or
-    /// residual access.
+    /// mover with residual access or new privileged access, a leaver with
+    /// an enabled account or residual access.
     pub attention: bool,
     /// What happened, in plain words.
     pub note: String,
@@ -134,6 +134,33 @@ pub fn hr_records(snap: &Snapshot) -> Vec<Node> {
 ///
 /// `before` and `after` are person records, matched by id. Events come
 /// sorted: those needing attention first, then by kind and person id.
+///
+/// ```
+/// use aisf_core::{Edge, EdgeKind, Graph, Node, NodeKind};
+/// use aisf_graph::diff::{DiffOptions, LifecycleKind, diff, hr_records, lifecycle};
+/// use aisf_graph::{BuildOptions, Snapshot, build_bytes};
+///
+/// let mut g = Graph::new();
+/// g.add_node(Node::new("p:bo", NodeKind::Person).with_prop("status", "active")).unwrap();
+/// g.add_node(Node::new("ad:bo", NodeKind::Account)).unwrap();
+/// g.add_node(Node::new("erp:pay", NodeKind::Entitlement)).unwrap();
+/// g.add_edge(Edge::new(EdgeKind::Correlation, "ad:bo", "p:bo"));
+/// g.add_edge(Edge::new(EdgeKind::Grant, "ad:bo", "erp:pay"));
+/// let (before, _) = build_bytes(&g, &BuildOptions::default()).unwrap();
+///
+/// // Bo leaves; nobody disables the account.
+/// g.node_mut("p:bo").unwrap().props.insert("status".into(), "terminated".into());
+/// let (after, _) = build_bytes(&g, &BuildOptions::default()).unwrap();
+///
+/// let old = Snapshot::from_bytes(&before).unwrap();
+/// let new = Snapshot::from_bytes(&after).unwrap();
+/// let opts = DiffOptions::default();
+/// let d = diff(&old, &new, &opts);
+/// let events = lifecycle(&hr_records(&old), &hr_records(&new), &old, &new, &opts, &d);
+/// assert_eq!(events[0].kind, LifecycleKind::Leaver);
+/// assert_eq!(events[0].enabled_accounts, ["ad:bo"]);
+/// assert!(events[0].attention);
+/// ```
 pub fn lifecycle(
     before: &[Node],
     after: &[Node],
@@ -179,7 +206,8 @@ pub fn lifecycle(
     let old_typical = typical(old, &all_old, &old_depts, |s| space.old_set(s));
     let new_typical = typical(new, &all_new, &new_depts, |s| space.new_set(s));
 
-    let ctx = Ctx { old, new, all_new: &all_new, space: &space, old_typical, new_typical, diff };
+    let changes = diff.persons.iter().map(|c| (c.subject.as_str(), c)).collect();
+    let ctx = Ctx { old, new, all_new: &all_new, space: &space, old_typical, new_typical, changes };
     let mut events: Vec<LifecycleEvent> = found
         .into_par_iter()
         .map(|(kind, id, then, now)| {
@@ -259,7 +287,8 @@ struct Ctx<'a, 's> {
     space: &'a EntSpace,
     old_typical: HashMap<String, RoaringBitmap>,
     new_typical: HashMap<String, RoaringBitmap>,
-    diff: &'a SnapshotDiff,
+    /// The access changes of persons, by id.
+    changes: HashMap<&'a str, &'a AccessChange>,
 }
 
 impl Ctx<'_, '_> {
@@ -271,7 +300,7 @@ impl Ctx<'_, '_> {
         before: Option<HrState>,
         after: Option<HrState>,
     ) -> LifecycleEvent {
-        let change = self.diff.persons.iter().find(|c| c.subject == id);
+        let change = self.changes.get(id);
         let gained = change.map(|c| c.gained.clone()).unwrap_or_default();
         let lost = change.map(|c| c.lost.clone()).unwrap_or_default();
         let person = find_kind(self.new, id, &NodeKind::Person);
@@ -295,13 +324,14 @@ impl Ctx<'_, '_> {
         };
         let residual = self.space.list(self.old, self.new, &residual);
 
-        let privileged = gained.iter().filter(|e| e.privileged).count();
+        let privileged = gained.iter().filter(|e| e.privileged).count()
+            + change.map_or(0, |c| c.privileged_gained.len());
         let attention = match kind {
             LifecycleKind::Joiner => privileged > 0,
-            LifecycleKind::Mover => !residual.is_empty(),
+            LifecycleKind::Mover => !residual.is_empty() || privileged > 0,
             LifecycleKind::Leaver => !residual.is_empty() || !enabled_accounts.is_empty(),
         };
-        let note = note(
+        let mut note = note(
             kind,
             &before,
             &after,
@@ -311,6 +341,11 @@ impl Ctx<'_, '_> {
             &enabled_accounts,
             person.is_some(),
         );
+        // Privilege that arrives through a group or role, not an entitlement.
+        if let Some(c) = change.filter(|c| !c.privileged_gained.is_empty()) {
+            let ids: Vec<&str> = c.privileged_gained.iter().map(|e| e.id.as_str()).collect();
+            note.push_str(&format!("; now reaches privileged {}", ids.join(", ")));
+        }
         LifecycleEvent {
             kind,
             person: id.to_string(),
