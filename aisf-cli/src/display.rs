@@ -1,26 +1,37 @@
 //! Everything the command prints goes through here, so the rest of the
 //! program never writes to the terminal by itself.
-#![expect(
-    clippy::print_stdout,
-    clippy::print_stderr,
-    reason = "the command line is the one place that prints"
-)]
+#![expect(clippy::print_stderr, reason = "the command line is the one place that prints")]
 
 use std::fmt::Write as _;
+use std::io::Write as _;
+
+/// Writes to standard output. When the reader has gone away (`aisf scan |
+/// head`), the program stops quietly instead of panicking as `println!`
+/// does on a broken pipe.
+fn out(text: std::fmt::Arguments<'_>) {
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout.write_fmt(text) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("aisf: error: cannot write to standard output: {e}");
+        std::process::exit(6);
+    }
+}
 
 /// Prints one line on standard output.
 pub fn line(text: impl AsRef<str>) {
-    println!("{}", text.as_ref());
+    out(format_args!("{}\n", text.as_ref()));
 }
 
 /// Prints text exactly as given (it carries its own line ends).
 pub fn raw(text: &str) {
-    print!("{text}");
+    out(format_args!("{text}"));
 }
 
 /// Prints a heading with an underline.
 pub fn heading(text: &str) {
-    println!("\n{text}\n{}", "-".repeat(text.chars().count()));
+    out(format_args!("\n{text}\n{}\n", "-".repeat(text.chars().count())));
 }
 
 /// Prints an error for a person: what went wrong, on standard error.
@@ -36,7 +47,7 @@ pub fn note(message: &str) {
 
 /// Prints JSON on standard output.
 pub fn json(value: &serde_json::Value) {
-    println!("{}", serde_json::to_string_pretty(value).unwrap_or_default());
+    out(format_args!("{}\n", serde_json::to_string_pretty(value).unwrap_or_default()));
 }
 
 /// Prints rows as a table with aligned columns; the first row is the
@@ -63,10 +74,10 @@ pub fn table(rows: &[Vec<String>], max: usize) {
             let pad = widths[i].saturating_sub(cell.chars().count());
             let _ = write!(out, "{cell}{}  ", " ".repeat(pad));
         }
-        println!("{}", out.trim_end());
+        self::out(format_args!("{}\n", out.trim_end()));
         if n == 0 {
             let total = widths.iter().sum::<usize>() + 2 * columns.saturating_sub(1);
-            println!("{}", "-".repeat(total));
+            self::out(format_args!("{}\n", "-".repeat(total)));
         }
     }
 }

@@ -249,3 +249,22 @@ fn bench_reports_every_step() {
     let zero = aisf(&["bench", "--people", "0"], dir.path());
     assert_eq!(zero.status.code(), Some(2));
 }
+
+#[test]
+fn a_reader_that_goes_away_is_not_a_panic() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let dir = demo();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_aisf"))
+        .args(["demo", "--out", "again"])
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read one byte, then close the pipe, as `aisf demo | head -c1` would.
+    let mut one = [0u8; 1];
+    child.stdout.take().unwrap().read_exact(&mut one).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(!text(&out.stderr).contains("panicked"), "{}", text(&out.stderr));
+}
