@@ -342,7 +342,8 @@ pub fn read_dir(dir: &Path, opts: &ReadOptions, sink: &mut Sink) -> Result<(), I
 /// # Errors
 ///
 /// [`IngestError::Malformed`] when the header lacks the id column (or, for
-/// relation files, either end's column); [`IngestError::Limit`] when the
+/// relation files, either end's column) or a column `map` names;
+/// [`IngestError::Limit`] when the
 /// input or a row is larger than the limits allow; in strict mode, the
 /// first row that cannot be used.
 pub fn read_file(
