@@ -67,13 +67,14 @@ mod lifecycle;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 
-use aisf_core::policy::{Policy, Target};
+use aisf_core::policy::Policy;
 use aisf_core::{EdgeKind, NodeKind, Value, props};
 use rayon::prelude::*;
 use roaring::RoaringBitmap;
 use serde::Serialize;
 
 use crate::format::NONE;
+use crate::govern::with_target;
 use crate::query::AllAccess;
 use crate::snapshot::{Direction, NodeId, Snapshot};
 
@@ -417,21 +418,8 @@ fn rank(e: &EntitlementChange) -> (bool, u8) {
 fn privilege(snap: &Snapshot, e: u32, opts: &DiffOptions) -> Option<Option<u8>> {
     let n = snap.node(NodeId(e));
     let named = opts.privileged.contains(n.id());
-    let by_policy = opts.policy.as_ref().and_then(|p| {
-        let kind = n.kind();
-        let sid = Target::SID_PROPS.iter().find_map(|k| match n.prop(k) {
-            Some(Value::Str(s)) => Some(s),
-            _ => None,
-        });
-        let target = Target {
-            kind: &kind,
-            id: n.id(),
-            name: n.name(),
-            system: n.system(),
-            sid: sid.as_deref(),
-        };
-        p.tier_of(&target)
-    });
+    let by_policy =
+        opts.policy.as_ref().and_then(|p| with_target(&n, true, |target| p.tier_of(target)));
     let marked = n.prop(props::PRIVILEGED).and_then(|v| v.as_bool()) == Some(true);
     let by_mark =
         marked.then(|| n.prop(props::TIER).and_then(|t| t.as_i64()).map(|t| t.clamp(0, 3) as u8));

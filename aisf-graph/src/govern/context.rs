@@ -13,7 +13,7 @@ use roaring::RoaringBitmap;
 
 use super::birthright::Birthrights;
 use crate::query::AllAccess;
-use crate::snapshot::{Direction, NodeId, Snapshot};
+use crate::snapshot::{Direction, NodeId, NodeRef, Snapshot};
 
 /// Seconds in a day.
 pub(crate) const DAY: i64 = 86_400;
@@ -366,6 +366,27 @@ impl<'s> Ctx<'s> {
 }
 
 /// Every object the policy or the data marks privileged, with its tier:
+/// Calls `f` with the policy's view of a node (kind, id, name, system and,
+/// when `with_sid`, its SID), the one form privileged rules match against.
+pub(crate) fn with_target<R>(
+    n: &NodeRef<'_>,
+    with_sid: bool,
+    f: impl FnOnce(&Target<'_>) -> R,
+) -> R {
+    let kind = n.kind();
+    let sid = with_sid
+        .then(|| {
+            Target::SID_PROPS.iter().find_map(|k| match n.prop(k) {
+                Some(Value::Str(s)) => Some(s),
+                _ => None,
+            })
+        })
+        .flatten();
+    let target =
+        Target { kind: &kind, id: n.id(), name: n.name(), system: n.system(), sid: sid.as_deref() };
+    f(&target)
+}
+
 /// nodes matched by a privileged rule in force (the lowest tier wins), and
 /// nodes whose `privileged` property is true (their `tier` property, else
 /// tier 1).
@@ -388,23 +409,9 @@ fn privileged_objects(snap: &Snapshot, policy: &Policy) -> Vec<(u32, u8)> {
         .par_iter()
         .filter_map(|&v| {
             let n = snap.node(NodeId(v));
-            let kind = n.kind();
-            let sid = if by_sid {
-                Target::SID_PROPS.iter().find_map(|k| match n.prop(k) {
-                    Some(Value::Str(s)) => Some(s),
-                    _ => None,
-                })
-            } else {
-                None
-            };
-            let target = Target {
-                kind: &kind,
-                id: n.id(),
-                name: n.name(),
-                system: n.system(),
-                sid: sid.as_deref(),
-            };
-            let by_rule = rules.iter().filter(|r| r.matches(&target)).map(|r| r.tier).min();
+            let by_rule = with_target(&n, by_sid, |target| {
+                rules.iter().filter(|r| r.matches(target)).map(|r| r.tier).min()
+            });
             let by_mark = marked.contains(v).then(|| {
                 n.prop(props::TIER)
                     .and_then(|t| t.as_i64())

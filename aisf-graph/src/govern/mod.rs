@@ -69,6 +69,7 @@ use rayon::prelude::*;
 
 use crate::snapshot::Snapshot;
 use context::Ctx;
+pub(crate) use context::with_target;
 
 /// How to run a scan.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
