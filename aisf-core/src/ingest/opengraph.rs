@@ -60,7 +60,7 @@ struct Metadata {
     aisf_time_properties: Vec<String>,
 }
 
-/// The metadata key under which [`write`] lists the properties, beyond the
+/// The metadata key under which [`write()`] lists the properties, beyond the
 /// timestamps AISF gives meaning to, whose values are timestamps, so that
 /// [`read`] reads them back as time and not as text.
 pub const TIME_METADATA: &str = "aisf_time_properties";
