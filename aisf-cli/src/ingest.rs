@@ -73,7 +73,8 @@ pub fn run(inputs: &[PathBuf], out: &Path, strict: bool, as_json: bool) -> Outco
         ));
     }
     display::line(format!(
-        "correlation: {} accounts, {} declared, {} matched, {} disputed, {} uncorrelated, {} service or shared",
+        "correlation: {} accounts, {} declared, {} matched, {} disputed, {} uncorrelated, \
+         {} service or shared",
         correlation.accounts,
         correlation.declared,
         correlation.matched,

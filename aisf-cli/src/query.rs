@@ -48,7 +48,12 @@ pub fn resolve(snap: &Snapshot, key: &str) -> Result<NodeId, Failure> {
 
 fn describe(snap: &Snapshot, v: NodeId) -> serde_json::Value {
     let node = snap.node(v);
-    json!({ "id": node.id(), "name": node.name(), "kind": node.kind().as_str(), "system": node.system() })
+    json!({
+        "id": node.id(),
+        "name": node.name(),
+        "kind": node.kind().as_str(),
+        "system": node.system(),
+    })
 }
 
 fn row(snap: &Snapshot, v: NodeId) -> Vec<String> {
@@ -176,12 +181,18 @@ pub fn explain(path: &Path, subject: &str, target: &str, as_json: bool) -> Outco
         let steps: Vec<_> = why
             .path
             .iter()
-            .map(|st| json!({ "node": describe(&snap, st.node), "edge": st.edge.as_ref().map(EdgeKind::as_str) }))
+            .map(|st| {
+                let edge = st.edge.as_ref().map(EdgeKind::as_str);
+                json!({ "node": describe(&snap, st.node), "edge": edge })
+            })
             .collect();
         let via: Vec<_> = why
             .via
             .iter()
-            .map(|(h, k, g)| json!({ "holder": snap.node(*h).id(), "edge": k.as_str(), "held": snap.node(*g).id() }))
+            .map(|(h, k, g)| {
+                let (holder, held) = (snap.node(*h).id(), snap.node(*g).id());
+                json!({ "holder": holder, "edge": k.as_str(), "held": held })
+            })
             .collect();
         display::json(&json!({ "path": steps, "via": via }));
         return Ok(());
