@@ -6,35 +6,21 @@ use std::path::{Path, PathBuf};
 
 use super::*;
 use crate::Graph;
+use crate::ingest::test_support::{FIXTURES, count_edges, count_kind, fixture, read_with};
 use crate::ingest::{IngestReport, Mode, detect, ingest_paths};
 
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures");
 const AWSCLI: &str = "aws-iam-awscli-docs/get-account-authorization-details.output.json";
 const V2: &str = "aws-iam-cloudsplaining/example_authz_v2.json";
 const DETAILS: &str = "aws-iam-cloudsplaining/example-authz-details.json";
 
-fn fixture(path: &str) -> Vec<u8> {
-    std::fs::read(format!("{FIXTURES}/{path}")).unwrap()
-}
-
 fn read_bytes(bytes: &[u8], file: &str, mode: Mode) -> Result<(Graph, IngestReport), IngestError> {
-    let mut sink = Sink::new(mode);
-    read(bytes, file, &ReadOptions::default(), &mut sink)?;
-    Ok(sink.finish())
+    read_with(read, bytes, file, mode)
 }
 
 fn report_bytes(bytes: &[u8], mode: Mode) -> Result<(Graph, IngestReport), IngestError> {
     let mut sink = Sink::new(mode);
     read_credential_report(bytes, "report.csv", &ReadOptions::default(), &mut sink)?;
     Ok(sink.finish())
-}
-
-fn count_kind(graph: &Graph, kind: &NodeKind) -> usize {
-    graph.nodes().iter().filter(|n| n.kind == *kind).count()
-}
-
-fn count_edges(graph: &Graph, kind: &EdgeKind) -> usize {
-    graph.edges().iter().filter(|e| e.kind == *kind).count()
 }
 
 #[test]

@@ -6,36 +6,17 @@ use std::path::{Path, PathBuf};
 
 use super::*;
 use crate::Graph;
+use crate::ingest::test_support::{FIXTURES, count_edges, count_kind, fixture, read_with, skips};
 use crate::ingest::{IngestReport, Mode, detect, ingest_paths};
 
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures");
 const SCUBA: &str = "entra-scubagear/ProviderSettingsExport.aad-subset.json";
 const USERS: &str = "cartography-testdata/entra_users.json";
 const GROUPS: &str = "cartography-testdata/entra_groups.json";
 const ROLES: &str = "cartography-testdata/entra_directory_roles.json";
 const APPS: &str = "cartography-testdata/entra_applications.json";
 
-fn fixture(path: &str) -> Vec<u8> {
-    std::fs::read(format!("{FIXTURES}/{path}")).unwrap()
-}
-
 fn read_bytes(bytes: &[u8], file: &str, mode: Mode) -> Result<(Graph, IngestReport), IngestError> {
-    let mut sink = Sink::new(mode);
-    read(bytes, file, &ReadOptions::default(), &mut sink)?;
-    Ok(sink.finish())
-}
-
-fn count_kind(graph: &Graph, kind: &NodeKind) -> usize {
-    graph.nodes().iter().filter(|n| n.kind == *kind).count()
-}
-
-fn count_edges(graph: &Graph, kind: &EdgeKind) -> usize {
-    graph.edges().iter().filter(|e| e.kind == *kind).count()
-}
-
-fn skips(report: &IngestReport) -> Vec<(String, &str)> {
-    let skipped = report.sources.iter().flat_map(|s| &s.skipped);
-    skipped.map(|s| (s.place.to_string(), s.reason.as_str())).collect()
+    read_with(read, bytes, file, mode)
 }
 
 #[test]

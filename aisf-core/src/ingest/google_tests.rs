@@ -6,34 +6,19 @@ use std::path::PathBuf;
 
 use super::*;
 use crate::Graph;
+use crate::ingest::test_support::{FIXTURES, count_kind, fixture, read_with, skips};
 use crate::ingest::{IngestReport, Mode, detect};
 
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures");
 const WORKSPACE: &str = "cartography-testdata/googleworkspace_api.json";
 const GSUITE: &str = "cartography-testdata/gsuite_api.json";
 
-fn fixture(path: &str) -> Vec<u8> {
-    std::fs::read(format!("{FIXTURES}/{path}")).unwrap()
-}
-
 fn read_bytes(bytes: &[u8], file: &str, mode: Mode) -> Result<(Graph, IngestReport), IngestError> {
-    let mut sink = Sink::new(mode);
-    read(bytes, file, &ReadOptions::default(), &mut sink)?;
-    Ok(sink.finish())
-}
-
-fn count_kind(graph: &Graph, kind: &NodeKind) -> usize {
-    graph.nodes().iter().filter(|n| n.kind == *kind).count()
+    read_with(read, bytes, file, mode)
 }
 
 fn edges(graph: &Graph, kind: &EdgeKind) -> Vec<(String, String)> {
     let of_kind = graph.edges().iter().filter(|e| e.kind == *kind);
     of_kind.map(|e| (e.src.clone(), e.dst.clone())).collect()
-}
-
-fn skips(report: &IngestReport) -> Vec<(String, &str)> {
-    let skipped = report.sources.iter().flat_map(|s| &s.skipped);
-    skipped.map(|s| (s.place.to_string(), s.reason.as_str())).collect()
 }
 
 fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {

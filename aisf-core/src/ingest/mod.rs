@@ -27,6 +27,8 @@ pub mod okta;
 pub mod opengraph;
 pub mod scim;
 pub mod sharphound;
+#[cfg(test)]
+mod test_support;
 
 use serde::Serialize;
 
