@@ -84,7 +84,6 @@ pub fn table(result: &Scan, top: usize) {
         "severity".into(),
         "rule".into(),
         "subject".into(),
-        "entitlement".into(),
         "why".into(),
     ]];
     for (i, f) in result.findings.iter().take(top).enumerate() {
@@ -94,15 +93,15 @@ pub fn table(result: &Scan, top: usize) {
             f.severity.as_str().to_string(),
             f.rule.as_str().to_string(),
             f.subject().to_string(),
-            f.entitlement.clone().unwrap_or_else(|| "-".into()),
             f.explanation.clone(),
         ]);
     }
-    display::table(&rows, 48);
+    display::table(&rows, 60);
     let shown = top.min(result.findings.len());
     if result.findings.len() > shown {
         display::line(format!(
-            "... {} more findings (--top to see more, --format json for all)",
+            "... {} more findings (--top to see more; --format json gives every field: \
+             entitlement, path, action)",
             result.findings.len() - shown
         ));
     }
