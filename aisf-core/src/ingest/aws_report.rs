@@ -16,6 +16,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
 use super::arn_account;
+use crate::ingest::b_common::next_csv_row;
 use crate::ingest::b_time;
 use crate::ingest::{Format, IngestError, Place, ReadOptions, Sink};
 use crate::{Node, NodeKind, Value, props};
@@ -125,26 +126,7 @@ pub fn read_credential_report(
 
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut record = csv::StringRecord::new();
-    loop {
-        let line = reader.position().line();
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(err) => {
-                let line = err.position().map_or(line, csv::Position::line);
-                sink.record();
-                sink.skip(Place::line(file, line), format!("unreadable row: {err}"))?;
-                continue;
-            }
-        }
-        let line = record.position().map_or(line, csv::Position::line);
-        sink.record();
-        if record.as_slice().len() > opts.limits.max_line {
-            return Err(IngestError::Limit {
-                place: Place::line(file, line),
-                message: format!("row longer than the limit of {} bytes", opts.limits.max_line),
-            });
-        }
+    while let Some(line) = next_csv_row(&mut reader, &mut record, file, &opts.limits, sink)? {
         if record.len() != width {
             let reason =
                 format!("expected {width} columns as in the header, found {}", record.len());

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use serde_json::Value as Json;
 
-use super::Sink;
+use super::{IngestError, Limits, Place, Sink};
 use crate::Edge;
 
 /// Attribute names whose values never enter the graph, compared without
@@ -222,6 +222,50 @@ pub(crate) fn secret_strings(doc: &Json) -> Vec<String> {
     hidden.sort();
     hidden.dedup();
     hidden
+}
+
+/// Reads the next row of a CSV file into `record`, counting it: an
+/// unreadable row is a skip at its line (and the next row is tried), a row
+/// longer than [`Limits::max_line`] refuses the file. Returns the row's
+/// line, or `None` at the end.
+pub(crate) fn next_csv_row<R: std::io::Read>(
+    reader: &mut csv::Reader<R>,
+    record: &mut csv::StringRecord,
+    file: &str,
+    limits: &Limits,
+    sink: &mut Sink,
+) -> Result<Option<u64>, IngestError> {
+    loop {
+        let line = reader.position().line();
+        match reader.read_record(record) {
+            Ok(false) => return Ok(None),
+            Ok(true) => {}
+            Err(err) => {
+                let line = err.position().map_or(line, csv::Position::line);
+                sink.record();
+                sink.skip(Place::line(file, line), format!("unreadable row: {err}"))?;
+                continue;
+            }
+        }
+        let line = record.position().map_or(line, csv::Position::line);
+        sink.record();
+        if record.as_slice().len() > limits.max_line {
+            return Err(IngestError::Limit {
+                place: Place::line(file, line),
+                message: format!("row longer than the limit of {} bytes", limits.max_line),
+            });
+        }
+        return Ok(Some(line));
+    }
+}
+
+/// Warns that `count` pages of an API answer say more pages follow, so the
+/// export is incomplete: `"<file>: 2 <noun>s have <marker>: ..."`.
+pub(crate) fn warn_unfinished(sink: &mut Sink, file: &str, count: usize, noun: &str, marker: &str) {
+    if count > 0 {
+        let verb = if count == 1 { format!("{noun} has") } else { format!("{noun}s have") };
+        sink.warn(format!("{file}: {count} {verb} {marker}: the export is incomplete"));
+    }
 }
 
 #[cfg(test)]

@@ -48,6 +48,7 @@
 use std::fs;
 use std::path::Path;
 
+use super::b_common::next_csv_row;
 use super::dates::parse_timestamp;
 use super::{Format, IngestError, Place, ReadOptions, Sink};
 use crate::{Edge, EdgeKind, Node, NodeKind, Value, props};
@@ -375,26 +376,7 @@ pub fn read_file(
     let table = Table::new(kind, &headers, map, file)?;
 
     let mut record = csv::StringRecord::new();
-    loop {
-        let line = reader.position().line();
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(err) => {
-                let line = err.position().map_or(line, csv::Position::line);
-                sink.record();
-                sink.skip(Place::line(file, line), format!("unreadable row: {err}"))?;
-                continue;
-            }
-        }
-        let line = record.position().map_or(line, csv::Position::line);
-        sink.record();
-        if record.as_slice().len() > opts.limits.max_line {
-            return Err(IngestError::Limit {
-                place: Place::line(file, line),
-                message: format!("row longer than the limit of {} bytes", opts.limits.max_line),
-            });
-        }
+    while let Some(line) = next_csv_row(&mut reader, &mut record, file, &opts.limits, sink)? {
         if let Err(reason) = table.row(&record, sink) {
             sink.skip(Place::line(file, line), reason)?;
         }

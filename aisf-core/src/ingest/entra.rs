@@ -93,7 +93,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde_json::Value as Json;
 
-use super::b_common::{Dropped, Edges};
+use super::b_common::{Dropped, Edges, warn_unfinished};
 use super::b_json::{self, Fields, Object, Seen, Walker, child, describe, get, index, str_of};
 use super::b_time;
 use super::{Format, IngestError, Place, ReadOptions, Sink};
@@ -709,14 +709,7 @@ impl Reader<'_> {
             };
             self.edges.add(sink, Edge::new(EdgeKind::HasRole, principal, role));
         }
-        if self.next_links > 0 {
-            sink.warn(format!(
-                "{}: {} response {} @odata.nextLink: the export is incomplete",
-                self.file,
-                self.next_links,
-                if self.next_links == 1 { "page has" } else { "pages have" },
-            ));
-        }
+        warn_unfinished(sink, self.file, self.next_links, "response page", "@odata.nextLink");
         if !self.not_read.is_empty() {
             let list: Vec<&str> = self.not_read.iter().map(String::as_str).collect();
             sink.warn(format!(

@@ -75,7 +75,7 @@ use std::collections::HashMap;
 
 use serde_json::Value as Json;
 
-use super::b_common::{Dropped, Edges};
+use super::b_common::{Dropped, Edges, warn_unfinished};
 use super::b_json::{self, Fields, Object, Seen, Walker, get, str_at, str_of};
 use super::{Format, IngestError, Place, ReadOptions, Sink};
 use crate::{Edge, EdgeKind, Node, NodeKind, Value, props};
@@ -132,13 +132,7 @@ pub fn read(
     if found == 0 {
         sink.warn(format!("{file}: no Google user, group, member or role found"));
     }
-    if reader.next_pages > 0 {
-        sink.warn(format!(
-            "{file}: {} {} nextPageToken: the export is incomplete",
-            reader.next_pages,
-            if reader.next_pages == 1 { "page has" } else { "pages have" },
-        ));
-    }
+    warn_unfinished(sink, file, reader.next_pages, "page", "nextPageToken");
     reader.dropped.report(sink);
     Ok(())
 }

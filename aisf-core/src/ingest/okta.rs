@@ -74,7 +74,7 @@ use std::collections::HashMap;
 
 use serde_json::Value as Json;
 
-use super::b_common::{Dropped, Edges, last_segment};
+use super::b_common::{Dropped, Edges, last_segment, warn_unfinished};
 use super::b_json::{self, Fields, Object, Seen, Walker, get, obj_of, str_at, str_of};
 use super::{Format, IngestError, Place, ReadOptions, Sink};
 use crate::{Edge, EdgeKind, Node, NodeKind, Value, props};
@@ -117,13 +117,7 @@ pub fn read(
     if found == 0 {
         sink.warn(format!("{file}: no Okta user, group, app or role found"));
     }
-    if reader.next_links > 0 {
-        sink.warn(format!(
-            "{file}: {} {} a next link: the export is incomplete",
-            reader.next_links,
-            if reader.next_links == 1 { "page has" } else { "pages have" },
-        ));
-    }
+    warn_unfinished(sink, file, reader.next_links, "page", "a next link");
     reader.dropped.report(sink);
     Ok(())
 }
