@@ -35,6 +35,7 @@
 
 pub mod correlate;
 pub mod finding;
+pub mod hash;
 pub mod ingest;
 mod model;
 pub mod policy;

@@ -1,9 +1,11 @@
 //! Nodes, edges, property values and the in-memory graph.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+
+use crate::hash::IdMap;
 
 /// What a node stands for.
 ///
@@ -373,7 +375,7 @@ pub struct Graph {
     nodes: Vec<Node>,
     edges: Vec<Edge>,
     #[serde(skip)]
-    index: HashMap<String, usize>,
+    index: IdMap<String, usize>,
 }
 
 impl Graph {

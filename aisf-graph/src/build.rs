@@ -313,11 +313,11 @@ struct StringTable<'a> {
 const SHARDS: usize = 64;
 
 impl<'a> StringTable<'a> {
-    fn new(occurrences: &[&'a str]) -> StringTable<'a> {
-        let hashes: Vec<u64> = occurrences.par_iter().map(|s| xxh3_64(s.as_bytes())).collect();
+    fn new(occurrences: &[&'a str], hashes: Vec<u64>) -> StringTable<'a> {
         let shard_of = |h: u64| (h >> 58) as usize % SHARDS;
 
-        // Occurrence numbers grouped by shard (a counting sort).
+        // Occurrences grouped by shard (a counting sort), each with its
+        // hash, so the shards read their members in order.
         let mut starts = vec![0usize; SHARDS + 1];
         for &h in &hashes {
             starts[shard_of(h) + 1] += 1;
@@ -325,13 +325,14 @@ impl<'a> StringTable<'a> {
         for i in 0..SHARDS {
             starts[i + 1] += starts[i];
         }
-        let mut by_shard = vec![0u32; occurrences.len()];
+        let mut by_shard = vec![(0u64, 0u32); occurrences.len()];
         let mut fill = starts.clone();
         for (i, &h) in hashes.iter().enumerate() {
             let shard = shard_of(h);
-            by_shard[fill[shard]] = i as u32;
+            by_shard[fill[shard]] = (h, i as u32);
             fill[shard] += 1;
         }
+        drop(hashes);
 
         // Each shard: its distinct strings, and each occurrence's local number.
         let shards: Vec<(Vec<u32>, Vec<u32>)> = (0..SHARDS)
@@ -339,12 +340,12 @@ impl<'a> StringTable<'a> {
             .map(|shard| {
                 let members = &by_shard[starts[shard]..starts[shard + 1]];
                 let mut map: HashMap<Interned<'_>, u32, BuildHasherDefault<Fx>> =
-                    HashMap::default();
+                    HashMap::with_capacity_and_hasher(members.len(), Default::default());
                 let mut distinct = Vec::new();
                 let local = members
                     .iter()
-                    .map(|&i| {
-                        let key = Interned(hashes[i as usize], occurrences[i as usize]);
+                    .map(|&(h, i)| {
+                        let key = Interned(h, occurrences[i as usize]);
                         *map.entry(key).or_insert_with(|| {
                             distinct.push(i);
                             distinct.len() as u32 - 1
@@ -357,19 +358,26 @@ impl<'a> StringTable<'a> {
 
         // The distinct strings, sorted; then every occurrence's rank.
         let distinct: Vec<u32> = shards.iter().flat_map(|(d, _)| d.iter().copied()).collect();
-        let prefix = |s: &str| -> u128 {
-            let mut key = [0u8; 16];
-            let n = s.len().min(16);
-            key[..n].copy_from_slice(&s.as_bytes()[..n]);
-            u128::from_be_bytes(key)
+        // Sorted on the first 24 bytes, kept beside each string; only ties
+        // there compare the rest.
+        let key = |s: &str| -> (u128, u64) {
+            let mut k = [0u8; 24];
+            let n = s.len().min(24);
+            k[..n].copy_from_slice(&s.as_bytes()[..n]);
+            let (hi, lo) = k.split_at(16);
+            (
+                u128::from_be_bytes(hi.try_into().unwrap_or_default()),
+                u64::from_be_bytes(lo.try_into().unwrap_or_default()),
+            )
         };
-        let mut keyed: Vec<(u128, u32)> = distinct
+        let mut keyed: Vec<((u128, u64), u32)> = distinct
             .par_iter()
             .enumerate()
-            .map(|(d, &i)| (prefix(occurrences[i as usize]), d as u32))
+            .map(|(d, &i)| (key(occurrences[i as usize]), d as u32))
             .collect();
         let text = |d: u32| occurrences[distinct[d as usize] as usize];
-        keyed.par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| text(a.1).cmp(text(b.1))));
+        let rest = |d: u32| text(d).as_bytes().get(24..).unwrap_or_default();
+        keyed.par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| rest(a.1).cmp(rest(b.1))));
         let mut rank = vec![0u32; distinct.len()];
         for (r, &(_, d)) in keyed.iter().enumerate() {
             rank[d as usize] = r as u32;
@@ -380,7 +388,7 @@ impl<'a> StringTable<'a> {
         let mut base = 0u32;
         for (shard, (d, local)) in shards.iter().enumerate() {
             let members = &by_shard[starts[shard]..starts[shard + 1]];
-            for (&i, &l) in members.iter().zip(local) {
+            for (&(_, i), &l) in members.iter().zip(local) {
                 numbers[i as usize] = rank[(base + l) as usize];
             }
             base += d.len() as u32;
@@ -440,39 +448,74 @@ struct Columns {
     /// `&str`, so the hot path never allocates.
     index: FxMap<(bool, ColumnType), FxMap<String, usize>>,
     cols: Vec<ColumnBuilder>,
+    /// The column last used for each property position.
+    hint: Vec<usize>,
 }
 
 impl Columns {
-    /// Adds the properties of one owner. `sids` yields the string numbers
-    /// of its string values, in order (see [`prop_strings`]).
-    fn add(
+    /// The number of the column for `key`, made if new.
+    fn column(&mut self, edges: bool, ty: ColumnType, key: &str) -> usize {
+        if let Some(&at) = self.index.get(&(edges, ty)).and_then(|m| m.get(key)) {
+            return at;
+        }
+        self.cols.push(ColumnBuilder {
+            key: key.to_string(),
+            ty,
+            edges,
+            owners: Vec::new(),
+            ints: Vec::new(),
+            strs: Vec::new(),
+            list_offsets: vec![0],
+            items: Vec::new(),
+            trues: RoaringBitmap::new(),
+            has: RoaringBitmap::new(),
+        });
+        let at = self.cols.len() - 1;
+        self.index.entry((edges, ty)).or_default().insert(key.to_string(), at);
+        at
+    }
+
+    /// Appends the columns of `other`, whose owners all come after this
+    /// one's.
+    fn append(&mut self, other: Columns) {
+        for part in other.cols {
+            let at = self.column(part.edges, part.ty, &part.key);
+            let col = &mut self.cols[at];
+            col.owners.extend_from_slice(&part.owners);
+            col.ints.extend_from_slice(&part.ints);
+            col.strs.extend_from_slice(&part.strs);
+            let base = col.items.len() as u32;
+            col.list_offsets.extend(part.list_offsets[1..].iter().map(|&o| base + o));
+            col.items.extend_from_slice(&part.items);
+            col.trues |= part.trues;
+            col.has |= part.has;
+        }
+    }
+
+    /// Adds the properties of one owner. `sid` numbers each string value,
+    /// called in the order [`prop_strings`] lists them.
+    fn add<'p>(
         &mut self,
         edges: bool,
         owner: u32,
-        props: &Props,
-        sids: &mut impl Iterator<Item = u32>,
+        props: &'p Props,
+        sid: &mut impl FnMut(&'p str) -> u32,
     ) {
-        let mut sid = || sids.next().unwrap_or(NONE);
-        for (key, value) in props {
+        for (i, (key, value)) in props.iter().enumerate() {
+            // Owners of one kind mostly carry the same keys: the column the
+            // previous owner used at this position usually matches.
             let ty = column_type(value);
-            let known = self.index.get(&(edges, ty)).and_then(|m| m.get(key.as_str())).copied();
-            let at = known.unwrap_or_else(|| {
-                self.cols.push(ColumnBuilder {
-                    key: key.clone(),
-                    ty,
-                    edges,
-                    owners: Vec::new(),
-                    ints: Vec::new(),
-                    strs: Vec::new(),
-                    list_offsets: vec![0],
-                    items: Vec::new(),
-                    trues: RoaringBitmap::new(),
-                    has: RoaringBitmap::new(),
-                });
-                let at = self.cols.len() - 1;
-                self.index.entry((edges, ty)).or_default().insert(key.clone(), at);
-                at
-            });
+            let at = match self.hint.get(i).map(|&c| &self.cols[c]) {
+                Some(c) if c.ty == ty && c.edges == edges && c.key == *key => self.hint[i],
+                _ => {
+                    let at = self.column(edges, ty, key);
+                    if i >= self.hint.len() {
+                        self.hint.resize(i + 1, at);
+                    }
+                    self.hint[i] = at;
+                    at
+                }
+            };
             let col = &mut self.cols[at];
             match value {
                 Value::Bool(b) => {
@@ -485,19 +528,48 @@ impl Columns {
                     col.owners.push(owner);
                     col.ints.push(*v);
                 }
-                Value::Str(_) => {
+                Value::Str(v) => {
                     col.owners.push(owner);
-                    col.strs.push(sid());
+                    col.strs.push(sid(v));
                 }
                 Value::StrList(list) => {
                     col.owners.push(owner);
-                    col.items.extend(list.iter().map(|_| sid()));
+                    col.items.extend(list.iter().map(|v| sid(v)));
                     col.list_offsets.push(col.items.len() as u32);
                 }
             }
         }
     }
 }
+
+/// What the walk over one chunk of nodes collects.
+struct Walked<'a> {
+    /// The chunk's string occurrences: each node's name, then its
+    /// property strings.
+    strs: Vec<&'a str>,
+    /// Their hashes.
+    hashes: Vec<u64>,
+    /// For each node, the position of its name in `strs` (or [`NONE`]).
+    name_at: Vec<u32>,
+    /// The chunk's node columns, strings as positions in `strs`.
+    columns: Columns,
+}
+
+/// Numbers each string by its position in `strs`, where it is pushed
+/// with its hash.
+fn pusher<'a, 'v>(
+    strs: &'v mut Vec<&'a str>,
+    hashes: &'v mut Vec<u64>,
+) -> impl FnMut(&'a str) -> u32 + 'v {
+    move |s| {
+        strs.push(s);
+        hashes.push(xxh3_64(s.as_bytes()));
+        strs.len() as u32 - 1
+    }
+}
+
+/// Nodes per chunk in the parallel passes over nodes.
+const CHUNK: usize = 1 << 14;
 
 /// Everything but the header and layout: the sections in file order.
 fn lay_out(
@@ -525,50 +597,62 @@ fn lay_out(
     }
     let node_kinds = kind_ranges(&order, &ranks, &others);
 
-    // Every string occurrence, in a fixed order: node ids in graph order,
-    // then per node in the new order its name and property strings (as
-    // `Columns::add` visits them), then edge property strings. Chunks of
-    // nodes are walked in parallel.
-    let mut occurrences: Vec<&str> = Vec::with_capacity(n * 4);
-    occurrences.extend(nodes.iter().map(|nd| nd.id.as_str()));
-    let per_chunk: Vec<(Vec<&str>, Vec<u32>)> = order
-        .par_chunks(1 << 14)
-        .map(|chunk| {
-            let mut strs = Vec::with_capacity(chunk.len() * 4);
-            let mut name_at = Vec::with_capacity(chunk.len());
-            for &old in chunk {
+    // One parallel walk over chunks of nodes, in the new order, collects
+    // every string occurrence with its hash (the name, then the property
+    // strings) and fills the chunk's property columns, whose string values
+    // hold chunk-local occurrence numbers until the table numbers them.
+    let walked: Vec<Walked<'_>> = order
+        .par_chunks(CHUNK)
+        .enumerate()
+        .map(|(c, chunk)| {
+            let mut w = Walked {
+                strs: Vec::with_capacity(chunk.len() * 4),
+                hashes: Vec::with_capacity(chunk.len() * 4),
+                name_at: Vec::with_capacity(chunk.len()),
+                columns: Columns::default(),
+            };
+            for (j, &old) in chunk.iter().enumerate() {
                 let node = &nodes[old as usize];
-                name_at.push(match &node.name {
-                    Some(name) => {
-                        strs.push(name.as_str());
-                        strs.len() as u32 - 1
-                    }
-                    None => NONE,
-                });
-                prop_strings(&node.props, &mut strs);
+                let Walked { strs, hashes, name_at, columns } = &mut w;
+                let mut push = pusher(strs, hashes);
+                name_at.push(node.name.as_deref().map_or(NONE, &mut push));
+                columns.add(false, (c * CHUNK + j) as u32, &node.props, &mut push);
             }
-            (strs, name_at)
+            w
         })
         .collect();
-    let mut name_occ: Vec<u32> = Vec::with_capacity(n);
-    let mut prop_occ: Vec<u32> = Vec::with_capacity(n * 3);
-    for (strs, name_at) in per_chunk {
-        let base = occurrences.len() as u32;
-        let mut names = name_at.iter().filter(|&&a| a != NONE).map(|&a| a as usize).peekable();
-        name_occ.extend(name_at.iter().map(|&a| if a == NONE { NONE } else { base + a }));
-        for (i, s) in strs.into_iter().enumerate() {
-            if names.peek() == Some(&i) {
-                names.next();
-            } else {
-                prop_occ.push(occurrences.len() as u32);
-            }
-            occurrences.push(s);
-        }
+
+    // All occurrences: node ids in graph order, the chunks' strings, then
+    // edge property strings.
+    let mut bases = Vec::with_capacity(walked.len());
+    let mut total = n;
+    for w in &walked {
+        bases.push(total as u32);
+        total += w.strs.len();
     }
+    let mut occurrences: Vec<&str> = Vec::with_capacity(total);
+    occurrences.par_extend(nodes.par_iter().map(|nd| nd.id.as_str()));
+    let mut hashes: Vec<u64> = Vec::with_capacity(total);
+    hashes.par_extend(occurrences.par_iter().map(|s| xxh3_64(s.as_bytes())));
+    for w in &walked {
+        occurrences.extend_from_slice(&w.strs);
+        hashes.extend_from_slice(&w.hashes);
+    }
+    let name_occ: Vec<u32> = walked
+        .par_iter()
+        .zip(&bases)
+        .flat_map_iter(|(w, &base)| {
+            w.name_at.iter().map(move |&a| if a == NONE { NONE } else { base + a })
+        })
+        .collect();
+    let node_columns: Vec<(Columns, u32)> =
+        walked.into_iter().zip(bases).map(|(w, base)| (w.columns, base)).collect();
+    let edges_from = occurrences.len();
     for edge in graph.edges() {
         prop_strings(&edge.props, &mut occurrences);
     }
-    let table = StringTable::new(&occurrences);
+    hashes.par_extend(occurrences[edges_from..].par_iter().map(|s| xxh3_64(s.as_bytes())));
+    let table = StringTable::new(&occurrences, hashes);
     if table.sorted.len() >= NONE as usize {
         let count = table.sorted.len() as u64;
         return Err(BuildError::TooLarge { what: "strings", count, max: NONE as u64 - 1 });
@@ -601,10 +685,22 @@ fn lay_out(
     }
 
     // Property columns, nodes then edges, owners in increasing order.
+    // Node columns: each chunk's local occurrence numbers become string
+    // numbers, in parallel; then the chunks are appended in order.
+    let node_columns: Vec<Columns> = node_columns
+        .into_par_iter()
+        .map(|(mut columns, base)| {
+            for col in &mut columns.cols {
+                for s in col.strs.iter_mut().chain(col.items.iter_mut()) {
+                    *s = number(base + *s);
+                }
+            }
+            columns
+        })
+        .collect();
     let mut columns = Columns::default();
-    let mut sids = prop_occ.iter().map(|&o| number(o));
-    for (new, &old) in order.iter().enumerate() {
-        columns.add(false, new as u32, &nodes[old as usize].props, &mut sids);
+    for part in node_columns {
+        columns.append(part);
     }
     let graph_edges = graph.edges();
     for (pos, origs) in acc_groups.iter().chain(oth_groups.iter()).enumerate() {
@@ -621,19 +717,21 @@ fn lay_out(
         if !merged.is_empty() {
             // Edge strings were interned above; look them up again here,
             // since merging duplicates changes which values are kept.
-            let mut strs = Vec::new();
-            prop_strings(&merged, &mut strs);
-            let mut sids = strs.into_iter().map(|s| table.get(s).unwrap_or(NONE));
-            columns.add(true, pos as u32, &merged, &mut sids);
+            columns.add(true, pos as u32, &merged, &mut |s| table.get(s).unwrap_or(NONE));
         }
     }
 
     // Systems.
     // A few systems shared by many nodes: number them through a map.
     let mut system_of: FxMap<&str, u32> = FxMap::default();
+    let mut last = None;
     for node in nodes {
-        if let Some(s) = node.system.as_deref() {
-            system_of.entry(s).or_insert(0);
+        let s = node.system.as_deref();
+        if s != last {
+            if let Some(s) = s {
+                system_of.entry(s).or_insert(0);
+            }
+            last = s;
         }
     }
     let mut systems: Vec<&str> = system_of.keys().copied().collect();
@@ -648,20 +746,30 @@ fn lay_out(
 
     // Strings and the node columns that point into them.
     let mut str_offsets = Vec::with_capacity(table.sorted.len() + 1);
-    let mut str_bytes = Vec::new();
     str_offsets.push(0u64);
+    let mut end = 0u64;
     for s in &table.sorted {
-        str_bytes.extend_from_slice(s.as_bytes());
-        str_offsets.push(str_bytes.len() as u64);
+        end += s.len() as u64;
+        str_offsets.push(end);
     }
-    let node_id: Vec<u32> = order.iter().map(|&old| number(old)).collect();
+    let pieces: Vec<Vec<u8>> =
+        table.sorted.par_chunks(1 << 16).map(|c| c.concat().into()).collect();
+    let mut str_bytes = Vec::with_capacity(end as usize);
+    for piece in pieces {
+        str_bytes.extend_from_slice(&piece);
+    }
+    let node_id: Vec<u32> = order.par_iter().map(|&old| number(old)).collect();
     let node_name: Vec<u32> =
-        name_occ.iter().map(|&o| if o == NONE { NONE } else { number(o) }).collect();
-    let mut id_index: Vec<u32> = (0..n as u32).collect();
-    id_index.par_sort_unstable_by_key(|&v| node_id[v as usize]);
-    let mut name_index: Vec<u32> =
-        (0..n as u32).filter(|&v| node_name[v as usize] != NONE).collect();
-    name_index.par_sort_unstable_by_key(|&v| (node_name[v as usize], v));
+        name_occ.par_iter().map(|&o| if o == NONE { NONE } else { number(o) }).collect();
+    let id_index = id_order(&node_id, table.sorted.len());
+    let mut named: Vec<u64> = node_name
+        .par_iter()
+        .enumerate()
+        .filter(|&(_, &s)| s != NONE)
+        .map(|(v, &s)| (u64::from(s) << 32) | v as u64)
+        .collect();
+    named.par_sort_unstable();
+    let name_index: Vec<u32> = named.into_par_iter().map(|k| k as u32).collect();
 
     // Adjacency.
     let (acc_fwd_off, acc_fwd_tgt, acc_fwd_kind) = csr(n, &acc, false);
@@ -795,6 +903,28 @@ fn lay_out(
     sections.extend(column_sections);
     let counts = Counts { nodes: n as u64, edges: report.edges };
     Ok((sections, counts, report))
+}
+
+/// Nodes in the order of their id's string number. Ids are distinct, so
+/// one pass places each node in a slot per string; a graph that slipped
+/// duplicate ids in (one deserialised, not built through `add_node`) falls
+/// back to a sort, which keeps every node.
+fn id_order(node_id: &[u32], strings: usize) -> Vec<u32> {
+    let mut slot = vec![NONE; strings];
+    for (v, &s) in node_id.iter().enumerate() {
+        let at = &mut slot[s as usize];
+        if *at != NONE {
+            let mut keys: Vec<u64> = node_id
+                .par_iter()
+                .enumerate()
+                .map(|(v, &s)| (u64::from(s) << 32) | v as u64)
+                .collect();
+            keys.par_sort_unstable();
+            return keys.into_iter().map(|k| k as u32).collect();
+        }
+        *at = v as u32;
+    }
+    slot.into_iter().filter(|&v| v != NONE).collect()
 }
 
 /// Appends the strings of `props` in the order [`Columns::add`] visits
