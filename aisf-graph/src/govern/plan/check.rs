@@ -97,8 +97,11 @@ pub fn check(
     let opts = BuildOptions { created: Some(snapshot.manifest().created), ..Default::default() };
     let (bytes, _) = build_bytes(&graph, &opts)?;
     let after_snap = Snapshot::from_bytes(&bytes)?;
-    let scan_opts =
-        ScanOptions { now: Some(scan_before.now), only: Some(scan_before.rules.clone()), ..Default::default() };
+    let scan_opts = ScanOptions {
+        now: Some(scan_before.now),
+        only: Some(scan_before.rules.clone()),
+        ..Default::default()
+    };
     let scan_after = scan(&after_snap, policy, &scan_opts);
 
     let after_refs: Vec<FindingRef> = scan_after.findings.iter().map(FindingRef::of).collect();
@@ -253,7 +256,8 @@ fn expected_lost(
             continue;
         }
         let Some(pa) = after.find(pid) else { continue };
-        let held_after: HashSet<&str> = held(&ca, pa.0, &RoaringBitmap::new()).iter().map(|e| ca.id(e)).collect();
+        let held_after: HashSet<&str> =
+            held(&ca, pa.0, &RoaringBitmap::new()).iter().map(|e| ca.id(e)).collect();
         let mut steps: BTreeSet<usize> = BTreeSet::new();
         for node in std::iter::once(p).chain(cb.accounts_of(p).iter().copied()) {
             steps.extend(steps_on.get(cb.id(node)).into_iter().flatten());

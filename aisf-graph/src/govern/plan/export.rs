@@ -424,7 +424,14 @@ const GRAPH: &str = "https://graph.microsoft.com/v1.0";
 
 fn graph(plan: &Plan, steps: &[&PlanStep], elsewhere: usize) -> String {
     let mut out = String::new();
-    header(&mut out, "#", "Microsoft Entra ID / Microsoft 365 (Graph)", plan, steps.len(), elsewhere);
+    header(
+        &mut out,
+        "#",
+        "Microsoft Entra ID / Microsoft 365 (Graph)",
+        plan,
+        steps.len(),
+        elsewhere,
+    );
     out.push_str(
         "# Microsoft Graph requests in .http form (method, URL, headers, body), one per\n\
          # ### block. Add your own Authorization header; nothing here is sent by AISF.\n",
@@ -484,7 +491,10 @@ fn graph_request(s: &PlanStep) -> Option<String> {
             } else {
                 member
             };
-            Some(format!("{note}DELETE {GRAPH}/groups/{}/members/{member}/$ref\n", url_segment(&gid)))
+            Some(format!(
+                "{note}DELETE {GRAPH}/groups/{}/members/{member}/$ref\n",
+                url_segment(&gid)
+            ))
         }
         Action::RemoveRole { .. } => {
             let (rid, note) = graph_object(s.object.as_ref()?, "directory role");
@@ -517,7 +527,9 @@ fn scim(plan: &Plan, steps: &[&PlanStep], elsewhere: usize) -> String {
         let closes: Vec<Json> = s
             .closes
             .iter()
-            .map(|f| json!({ "rule": f.rule, "subject": f.subject(), "entitlement": f.entitlement }))
+            .map(
+                |f| json!({ "rule": f.rule, "subject": f.subject(), "entitlement": f.entitlement }),
+            )
             .collect();
         match scim_request(s) {
             Some(mut req) if s.kind == StepKind::Change => {

@@ -71,8 +71,12 @@ pub enum SystemType {
 
 impl SystemType {
     /// Every type, in a fixed order.
-    pub const ALL: [SystemType; 4] =
-        [SystemType::ActiveDirectory, SystemType::MicrosoftGraph, SystemType::Aws, SystemType::Scim];
+    pub const ALL: [SystemType; 4] = [
+        SystemType::ActiveDirectory,
+        SystemType::MicrosoftGraph,
+        SystemType::Aws,
+        SystemType::Scim,
+    ];
 
     /// The kebab-case name.
     pub fn as_str(self) -> &'static str {
@@ -101,8 +105,16 @@ impl SystemType {
             || words.contains("active directory")
         {
             SystemType::ActiveDirectory
-        } else if is(&["entra", "entra-id", "azuread", "aad", "azure-ad", "m365", "o365", "office365"])
-            || words.contains("entra")
+        } else if is(&[
+            "entra",
+            "entra-id",
+            "azuread",
+            "aad",
+            "azure-ad",
+            "m365",
+            "o365",
+            "office365",
+        ]) || words.contains("entra")
             || words.contains("microsoft 365")
             || words.contains("azure ad")
         {
@@ -369,12 +381,7 @@ pub fn plan(snapshot: &Snapshot, scan: &Scan, opts: &PlanOptions) -> Plan {
     for (i, s) in steps.iter_mut().enumerate() {
         s.number = i + 1;
     }
-    Plan {
-        notice: NOTICE.to_string(),
-        scanned_at: scan.now,
-        findings: scan.findings.len(),
-        steps,
-    }
+    Plan { notice: NOTICE.to_string(), scanned_at: scan.now, findings: scan.findings.len(), steps }
 }
 
 /// The (subject, object) node ids an action names.

@@ -84,7 +84,8 @@ fn a_removal_that_cuts_birthright_is_reported() {
     assert_eq!(excess.len(), 1, "{:#?}", result.findings);
 
     let p = plan(&snap, &result, &PlanOptions::default());
-    let cut_ann = Action::RemoveMembership { member: "ad:ann".into(), group: "ad:group:fin".into() };
+    let cut_ann =
+        Action::RemoveMembership { member: "ad:ann".into(), group: "ad:group:fin".into() };
     let step = p.steps.iter().find(|s| s.action == cut_ann).expect("a step cuts Ann's membership");
     assert_eq!(step.kind, StepKind::Change);
     assert_eq!(step.system_type, Some(SystemType::ActiveDirectory));
@@ -112,11 +113,8 @@ fn a_finding_with_two_paths_is_reported_not_closed() {
     let result = scan(&snap, &pol, &ScanOptions::default());
     let p = plan(&snap, &result, &PlanOptions::default());
     let report = check(&snap, &pol, &result, &p).unwrap();
-    let bob: Vec<_> = report
-        .not_closed
-        .iter()
-        .filter(|(_, f)| f.account.as_deref() == Some("ad:bob"))
-        .collect();
+    let bob: Vec<_> =
+        report.not_closed.iter().filter(|(_, f)| f.account.as_deref() == Some("ad:bob")).collect();
     assert_eq!(bob.len(), 1, "{report:#?}");
     assert_eq!(bob[0].1.rule, RuleId::ExcessAccess);
     assert_eq!(report.claimed, report.closed + report.not_closed.len());
@@ -133,8 +131,10 @@ fn findings_closed_by_one_action_become_one_step() {
             .with_prop("end_date", aisf_core::Value::Time(1_700_000_000)),
     )
     .unwrap();
-    g.add_node(account("ad:cy", "cy").with_prop("last_login", aisf_core::Value::Time(1_600_000_000)))
-        .unwrap();
+    g.add_node(
+        account("ad:cy", "cy").with_prop("last_login", aisf_core::Value::Time(1_600_000_000)),
+    )
+    .unwrap();
     g.add_node(Node::new("ad:ent:x", NodeKind::Entitlement).with_system("ad")).unwrap();
     g.add_edge(Edge::new(EdgeKind::Correlation, "ad:cy", "p:cy"));
     g.add_edge(Edge::new(EdgeKind::Grant, "ad:cy", "ad:ent:x"));
@@ -269,7 +269,12 @@ fn powershell_quotes_names_and_starts_with_a_bom() {
 fn aws_quotes_names_for_the_shell() {
     let sh = render(&nasty_plan(), Format::Aws);
     let q = r#"'Zoë "O'\''Brien" $HOME ‘x’'"#;
-    assert!(sh.contains(&format!("run aws iam remove-user-from-group --user-name {q} --group-name {q}")), "{sh}");
+    assert!(
+        sh.contains(&format!(
+            "run aws iam remove-user-from-group --user-name {q} --group-name {q}"
+        )),
+        "{sh}"
+    );
     assert!(sh.contains(&format!("run aws iam delete-login-profile --user-name {q}")), "{sh}");
     assert!(sh.contains("--status Inactive"));
     assert!(sh.starts_with("#!/usr/bin/env bash\n"));
@@ -280,9 +285,17 @@ fn graph_encodes_urls_and_bodies() {
     let http = render(&nasty_plan(), Format::Graph);
     let seg = url_segment(NASTY);
     assert!(!seg.contains(['"', '\'', ' ', '$']), "{seg}");
-    assert!(http.contains(&format!("PATCH https://graph.microsoft.com/v1.0/users/{seg}\n")), "{http}");
+    assert!(
+        http.contains(&format!("PATCH https://graph.microsoft.com/v1.0/users/{seg}\n")),
+        "{http}"
+    );
     assert!(http.contains("{\"accountEnabled\":false}"));
-    assert!(http.contains(&format!("DELETE https://graph.microsoft.com/v1.0/groups/{seg}/members/{seg}/$ref")), "{http}");
+    assert!(
+        http.contains(&format!(
+            "DELETE https://graph.microsoft.com/v1.0/groups/{seg}/members/{seg}/$ref"
+        )),
+        "{http}"
+    );
     assert!(http.contains("no object id for group"));
 }
 
@@ -298,10 +311,7 @@ fn scim_filters_are_json_strings_inside_json() {
     assert_eq!(remove["method"], "PATCH");
     let disable = reqs.iter().find(|r| r["path"].as_str().unwrap().starts_with("/Users/")).unwrap();
     assert_eq!(disable["body"]["Operations"][0]["value"], false);
-    assert_eq!(
-        disable["body"]["schemas"][0],
-        "urn:ietf:params:scim:api:messages:2.0:PatchOp"
-    );
+    assert_eq!(disable["body"]["schemas"][0], "urn:ietf:params:scim:api:messages:2.0:PatchOp");
 }
 
 #[test]
