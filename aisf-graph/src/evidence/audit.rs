@@ -11,7 +11,9 @@
 //!
 //! where the JSON is the entry's fields in their fixed order, compact. A
 //! changed, removed, reordered or inserted line breaks the chain from that
-//! line on; [`verify`] names the first line that does not check. [`append`]
+//! line on; [`verify`] names the first line that does not check (a line
+//! must also be exactly the compact JSON AISF writes, so even a change of
+//! spacing shows). [`append`]
 //! verifies the chain first, refuses to extend a broken one, and adds one
 //! line with a single write to a file opened for appending: an existing
 //! line is never rewritten.
@@ -153,6 +155,9 @@ pub fn verify_text(text: &str, path: &Path) -> Result<Vec<AuditEntry>, AuditErro
         }
         if entry.compute_hash() != entry.hash {
             return Err(bad(n, "its hash does not match its content".into()));
+        }
+        if serde_json::to_string(&entry).ok().as_deref() != Some(line) {
+            return Err(bad(n, "it is not byte for byte the line AISF wrote".into()));
         }
         out.push(entry);
     }

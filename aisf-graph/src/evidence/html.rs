@@ -251,7 +251,7 @@ fn kind_colour(kind: &str) -> (&'static str, &'static str) {
 /// arrows labelled with the edge kinds.
 fn path_diagram(snap: &Snapshot, path: &[aisf_core::finding::PathStep]) -> String {
     const PER_ROW: usize = 4;
-    let (bw, bh, gap, row_gap) = (190.0, 62.0, 56.0, 46.0);
+    let (bw, bh, gap, row_gap) = (182.0, 62.0, 74.0, 46.0);
     let rows = path.len().div_ceil(PER_ROW).max(1);
     let cols = path.len().min(PER_ROW).max(1);
     let width = cols as f64 * bw + (cols as f64 - 1.0) * gap + 4.0;

@@ -175,9 +175,9 @@ fn header(out: &mut String, c: &str, title: &str, plan: &Plan, mine: usize, else
     }
     let _ = writeln!(
         out,
-        "{c} Scan time {} (Unix seconds); {} findings; {} of {} steps are in this file \
-         ({} for other systems).",
-        plan.scanned_at,
+        "{c} Scan time {}; {} findings; {} of {} steps are in this file ({} for other \
+         systems).",
+        aisf_core::policy::Timestamp(plan.scanned_at),
         plan.findings,
         mine,
         plan.steps.len(),
