@@ -27,8 +27,9 @@ pub fn run(out: &Path, people: usize, seed: Option<u64>) -> Outcome {
         .map_err(|e| write_failed(&exports.display().to_string(), &e))?;
     write_bundle(&org.graph, &exports)
         .map_err(|e| write_failed(&exports.display().to_string(), &e))?;
-    let policy = org.scan_policy();
+    let mut policy = org.scan_policy();
     let policy_path = out.join("policy.toml");
+    policy.file = policy_path.display().to_string();
     let policy_text = toml::to_string(&policy).map_err(|e| write_failed("policy.toml", &e))?;
     let header = "# The policy the demo organisation was built to, written by `aisf demo`.\n\
                   # See examples/policy.toml for every option, with comments.\n\n";

@@ -6,20 +6,20 @@
 //! rule is a departure the control asks an organisation to prevent or to
 //! detect and correct.
 //!
-//! | control | asks for | rules |
-//! |---|---|---|
-//! | ISO/IEC 27001:2022 A.5.15 Access control | access by business need, least privilege | excess, SoD, peer outliers, direct grants, mover residue, expired exceptions, too many admins |
-//! | A.5.16 Identity management | every identity tied to a person or an owner | orphan, no HR record, disputed, uncorrelated, service without owner |
-//! | A.5.17 Authentication information | strong, managed authentication | privileged without MFA, password never expires, kerberoastable, AS-REP roastable |
-//! | A.5.18 Access rights | provision, review, adjust and remove access on joining, moving, leaving | leaver, contractor past end, mover residue, early joiner, stale, excess, expired exceptions |
-//! | A.8.2 Privileged access rights | privileged access restricted and managed | stale privileged, privileged without MFA, too many admins, the three privileged flags |
-//! | SOC 2 CC6.1 | logical access: identify and authenticate users, restrict access | identity rules, privileged authentication rules, direct grants, too many admins |
-//! | SOC 2 CC6.2 | register users before access; remove access when no longer authorised | early joiner, leaver, contractor past end, orphan, no HR record |
-//! | SOC 2 CC6.3 | role-based access, least privilege, segregation of duties, change on role change | excess, SoD, mover residue, peer outliers, direct grants, expired exceptions, stale |
-//! | Cyber Essentials: user access control | accounts only for those who need them, removed when not; admin accounts limited and protected | leaver, contractor, stale, orphan, service without owner, excess, too many admins, privileged without MFA |
-//! | CIS Controls v8 5 Account Management | inventory of accounts, disable dormant ones, restrict admin accounts | identity rules, stale, leaver, contractor, too many admins, password never expires |
-//! | CIS Controls v8 6 Access Control Management | grant and revoke access by role, MFA for admin access | early joiner, mover, excess, SoD, direct grants, expired exceptions, peer outliers, privileged without MFA, roastable accounts |
-//! | NIST SP 800-53 AC-2 Account Management | account lifecycle, owners, inactive accounts, role-based access | every rule except the authentication ones (MFA and the AD flags, which are IA controls) |
+//! The table of controls, the rules mapped to each and the reasons is
+//! [`CONTROLS`]; `docs/GOVERNANCE.md` prints it. In short: ISO/IEC
+//! 27001:2022 A.5.15 (access control) takes the least-privilege rules,
+//! A.5.16 (identity management) the correlation and ownership rules,
+//! A.5.17 (authentication information) the MFA and directory-flag rules,
+//! A.5.18 (access rights) the joiner, mover, leaver and staleness rules,
+//! and A.8.2 (privileged access rights) every rule about privileged
+//! accounts; SOC 2 CC6.1, CC6.2 and CC6.3 split the same way between
+//! identification and authentication, registration and removal, and
+//! role-based least privilege; Cyber Essentials' user access control takes
+//! the account lifecycle and administrator rules; CIS Controls v8 5
+//! (account management) and 6 (access control management) split account
+//! inventory from access granting; NIST SP 800-53 AC-2 takes every rule but
+//! the authentication ones, which belong to its IA family.
 //!
 //! A control's status: `not assessed` when none of its rules ran, `met`
 //! when they ran and found nothing, `attention` when they found only

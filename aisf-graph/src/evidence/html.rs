@@ -223,13 +223,20 @@ fn charts(out: &mut String, pack: &EvidencePack) {
         .iter()
         .map(|(sev, n)| (sev.as_str().to_string(), *n, severity_colour(*sev)))
         .collect();
-    let sys: Vec<(String, usize, &str)> =
-        s.by_system.iter().take(12).map(|(name, n)| (name.clone(), *n, "#486581")).collect();
-    let _ = write!(
+    let sys: Vec<(String, usize, &str)> = s
+        .by_system
+        .iter()
+        .take(12)
+        .map(|(name, n)| {
+            let label = if name == "-" { "organisation-wide".to_string() } else { name.clone() };
+            (label, *n, "#486581")
+        })
+        .collect();
+    let _ = writeln!(
         out,
         "<section><h2>Where the findings are</h2><p>Critical and high findings need action \
          first. The systems with the most findings are where access drifts furthest from the \
-         policy.</p><div class=\"charts\"><div>{}</div><div>{}</div></div></section>\n",
+         policy.</p><div class=\"charts\"><div>{}</div><div>{}</div></div></section>",
         bar_chart("Findings by severity", &sev),
         bar_chart("Findings by system", &sys)
     );
@@ -253,7 +260,7 @@ fn path_diagram(snap: &Snapshot, path: &[aisf_core::finding::PathStep]) -> Strin
     const PER_ROW: usize = 4;
     let (bw, bh, gap, row_gap) = (182.0, 62.0, 74.0, 46.0);
     let rows = path.len().div_ceil(PER_ROW).max(1);
-    let cols = path.len().min(PER_ROW).max(1);
+    let cols = path.len().clamp(1, PER_ROW);
     let width = cols as f64 * bw + (cols as f64 - 1.0) * gap + 4.0;
     let height = rows as f64 * bh + (rows as f64 - 1.0) * row_gap + 4.0;
     let pos = |i: usize| {
@@ -437,7 +444,8 @@ fn drift(out: &mut String, d: &SnapshotDiff) {
     );
     if !d.persons.is_empty() {
         out.push_str(
-            "<table><tr><th>person</th><th>gained</th><th>lost</th><th>privileged changes</th></tr>",
+            "<table><tr><th>person</th><th>gained</th><th>lost</th>\
+             <th>privileged changes</th></tr>",
         );
         for c in d.persons.iter().take(15) {
             let ids = |v: &[crate::diff::EntitlementChange]| {
@@ -491,7 +499,10 @@ fn plan(out: &mut String, p: &Plan, check: Option<&PlanCheck>) {
             c.new_findings.len()
         );
     }
-    out.push_str("<table><tr><th>#</th><th>risk</th><th>kind</th><th>system</th><th>change</th><th>closes</th></tr>");
+    out.push_str(
+        "<table><tr><th>#</th><th>risk</th><th>kind</th><th>system</th><th>change</th>\
+         <th>closes</th></tr>",
+    );
     for s in p.steps.iter().take(20) {
         let kind = if s.kind == StepKind::Change { "change" } else { "decision" };
         let _ = write!(

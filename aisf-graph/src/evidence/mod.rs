@@ -366,7 +366,7 @@ fn summary(ctx: &Ctx<'_>, scan: &Scan, tiers: &BTreeMap<u32, u8>) -> PackSummary
         .iter()
         .map(|&s| (s, scan.findings.iter().filter(|f| f.severity == s).count()))
         .collect();
-    by_severity.sort_by(|a, b| b.0.cmp(&a.0));
+    by_severity.sort_by_key(|x| std::cmp::Reverse(x.0));
     let mut systems: BTreeMap<String, usize> = BTreeMap::new();
     for f in &scan.findings {
         *systems.entry(f.system.clone().unwrap_or_else(|| "-".into())).or_default() += 1;

@@ -77,10 +77,10 @@ const INACTIVE: [&str; 5] = ["terminated", "inactive", "leaver", "left", "suspen
 /// their business roles bring) that they held before directly or through
 /// an enabled account the plan does not disable (an account the plan
 /// disables is one the policy says should not be in use: stale, orphaned,
-/// a leaver's, so access through it is not expected); persons the scan found to be leavers, contractors
-/// past their end date or joiners before their start, and persons whose
-/// HR status is inactive, are expected to hold nothing and are not
-/// compared.
+/// a leaver's, so access through it is not expected); persons the scan
+/// found to be leavers, contractors past their end date or joiners
+/// before their start, and persons whose HR status is inactive, are
+/// expected to hold nothing and are not compared.
 ///
 /// # Errors
 ///

@@ -1,12 +1,15 @@
 //! A plan as text to review: JSON, or commands for one kind of system.
 //!
-//! | format | for | what it writes |
-//! |---|---|---|
-//! | [`Format::Json`] | any tool | the whole [`Plan`] |
-//! | [`Format::PowerShell`] | Active Directory | `Disable-ADAccount`, `Remove-ADGroupMember`, `Set-ADUser`, `Set-ADAccountControl`, in `-WhatIf` mode |
-//! | [`Format::Scim`] | SaaS and anything else | a JSON document of SCIM 2.0 `PatchOp` requests (method, path, body) |
-//! | [`Format::Aws`] | AWS IAM | a bash script of `aws iam` commands that only prints them unless `APPLY=1` |
-//! | [`Format::Graph`] | Entra ID, Microsoft 365 | Microsoft Graph requests (method, URL, body) in `.http` form |
+//! - [`Format::Json`]: the whole [`Plan`], for any tool.
+//! - [`Format::PowerShell`], for Active Directory: `Disable-ADAccount`,
+//!   `Remove-ADGroupMember`, `Set-ADUser`, `Set-ADAccountControl`, in
+//!   `-WhatIf` mode until a person turns it off.
+//! - [`Format::Scim`], for SaaS and anything else: a JSON document of SCIM
+//!   2.0 `PatchOp` requests (method, path, body).
+//! - [`Format::Aws`], for AWS IAM: a bash script of `aws iam` commands that
+//!   only prints them unless run with `APPLY=1`.
+//! - [`Format::Graph`], for Entra ID and Microsoft 365: Microsoft Graph
+//!   requests (method, URL, body) in `.http` form.
 //!
 //! Each script export holds the steps of its kind of system (and the
 //! organisation-wide review items), and ends by counting the steps it left
