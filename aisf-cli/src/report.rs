@@ -105,7 +105,9 @@ pub fn run_plan(
     let text = render_plan(&p, format.library());
     match out {
         Some(file) => {
-            write_atomic(file, text.as_bytes()).map_err(|e| write_failed(file, &e))?;
+            write_atomic(file, text.as_bytes()).map_err(|e| {
+                Failure::new(Exit::Output, format!("{e} (give --out a path in an existing folder)"))
+            })?;
             display::note(&format!(
                 "{}: {} steps ({} changes, {} review items) for {} findings",
                 file.display(),
@@ -176,7 +178,7 @@ pub fn write_report(report: &Report, dir: &Path) -> Result<Vec<String>, Failure>
     if let Err(e) = write_atomic(&plan_path, render_plan(&report.plan, PlanFormat::Json).as_bytes())
     {
         cleanup(plan_existed, &plan_path);
-        return Err(write_failed(&plan_path, &e));
+        return Err(Failure::new(Exit::Output, format!("{e} (check the folder is writable)")));
     }
     let written = report.pack.write_to(dir).map_err(|e| {
         cleanup(plan_existed, &plan_path);

@@ -87,7 +87,8 @@ h3{font-size:16px;margin:18px 0 6px}
 table{border-collapse:collapse;width:100%;font-size:14px}
 th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #e4e7eb;vertical-align:top}
 th{background:#f0f4f8}
-.sev{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-size:12px}
+.sev{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-size:12px;
+white-space:nowrap}
 .critical{background:#9b1c1c}.high{background:#d64545}.medium{background:#c77d00}
 .low{background:#2f6f9f}.info{background:#7b8794}
 .met{background:#2f8132}.attention{background:#c77d00}.not-met{background:#9b1c1c}

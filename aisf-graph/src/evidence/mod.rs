@@ -460,7 +460,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), EvidenceError> {
     use std::io::Write as _;
     let io = |source| EvidenceError::Io { path: path.to_path_buf(), source };
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
+    if !dir.is_dir() {
+        let what = format!("the folder {} does not exist", dir.display());
+        return Err(io(std::io::Error::new(std::io::ErrorKind::NotFound, what)));
+    }
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .map_err(|e| io(std::io::Error::new(e.kind(), e.to_string())))?;
     tmp.write_all(bytes).map_err(io)?;
     // Readable like any file the user writes (temporary files start 0600).
     #[cfg(unix)]
