@@ -190,3 +190,55 @@ fn help_has_an_example_for_each_new_command() {
         assert!(help.contains(&format!("aisf {cmd} org.aisf --policy policy.toml")), "{help}");
     }
 }
+
+#[test]
+fn hostile_names_are_escaped_in_the_page_and_quoted_in_scripts() {
+    let dir = tempfile::tempdir().unwrap();
+    let exp = dir.path().join("exp");
+    std::fs::create_dir(&exp).unwrap();
+    let files = [
+        (
+            "persons.csv",
+            "person_id,employee_id,name,email,department,title,manager_id,employment_type,\
+             status,start_date,end_date\n\
+             person:1,E1,Boss,boss@example.com,Finance,CFO,,employee,active,\
+             2018-01-01T00:00:00Z,\n\
+             person:2,E2,<script>alert(1)</script>,x@example.com,Finance,Clerk,person:1,\
+             employee,terminated,2018-01-01T00:00:00Z,2024-01-01T00:00:00Z\n",
+        ),
+        (
+            "accounts.csv",
+            "account_id,system,username,email,person_id,enabled,last_login,created,mfa,\
+             account_type,name,employee_id\n\
+             ad:x,ad,\"O'Brien \"\"$x\"\" Zoë\",x@example.com,person:2,true,\
+             2024-06-01T00:00:00Z,2018-01-01T00:00:00Z,false,human,<img src=x>,E2\n",
+        ),
+        (
+            "entitlements.csv",
+            "entitlement_id,system,resource,permission,privileged,name\n\
+             ad:ent:pay,ad,pay,use,false,<script>pay</script>\n",
+        ),
+        ("grants.csv", "holder_id,entitlement_id\nad:x,ad:ent:pay\n"),
+    ];
+    for (name, body) in files {
+        std::fs::write(exp.join(name), body).unwrap();
+    }
+    std::fs::write(dir.path().join("p.toml"), "[thresholds]\nnow = 2025-03-01T09:00:00Z\n")
+        .unwrap();
+    let ingest = aisf(&["ingest", "exp", "--out", "x.aisf"], dir.path());
+    assert!(ingest.status.success(), "{}", text(&ingest.stderr));
+
+    let out = aisf(&["report", "x.aisf", "--policy", "p.toml", "--out", "ev"], dir.path());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let html = std::fs::read_to_string(dir.path().join("ev/report.html")).unwrap();
+    assert!(!html.to_ascii_lowercase().contains("<script"), "a name reached the page unescaped");
+    assert!(!html.contains("<img"));
+    assert!(html.contains("&lt;script&gt;pay&lt;/script&gt;"), "{html}");
+    assert!(html.contains("&lt;img src=x&gt;"));
+    let review = std::fs::read_to_string(dir.path().join("ev/access-review.csv")).unwrap();
+    assert!(review.contains("<script>alert(1)</script>"), "CSV keeps the name as data");
+
+    let ps = aisf(&["plan", "x.aisf", "--policy", "p.toml", "--format", "powershell"], dir.path());
+    assert!(ps.status.success(), "{}", text(&ps.stderr));
+    assert!(text(&ps.stdout).contains("Disable-ADAccount -Identity 'O''Brien \"$x\" Zoë'\n"));
+}
