@@ -27,8 +27,9 @@ pub fn run(out: &Path, people: usize, seed: Option<u64>) -> Outcome {
         .map_err(|e| write_failed(&exports.display().to_string(), &e))?;
     write_bundle(&org.graph, &exports)
         .map_err(|e| write_failed(&exports.display().to_string(), &e))?;
-    let policy = org.scan_policy();
+    let mut policy = org.scan_policy();
     let policy_path = out.join("policy.toml");
+    policy.file = policy_path.display().to_string();
     let policy_text = toml::to_string(&policy).map_err(|e| write_failed("policy.toml", &e))?;
     let header = "# The policy the demo organisation was built to, written by `aisf demo`.\n\
                   # See examples/policy.toml for every option, with comments.\n\n";
@@ -98,10 +99,26 @@ pub fn run(out: &Path, people: usize, seed: Option<u64>) -> Outcome {
     display::heading("Findings, highest risk first");
     crate::scan::table(&result, 15);
 
+    // The evidence pack and its report page, beside the snapshot.
+    let title = "AISF access report: the demo organisation";
+    let report = crate::report::build_report(&snap, &policy, &result, None, title);
+    let files = crate::report::write_report(&report, out)?;
+    display::heading("Evidence pack");
+    display::line(format!(
+        "{} files, with the report page {} (open it in a browser) and the remediation plan {}",
+        files.len(),
+        out.join("report.html").display(),
+        out.join("plan.json").display()
+    ));
+
     display::heading("Try next");
     let p = path.display();
     display::line(format!("aisf scan {p} --policy {} --top 50", policy_path.display()));
     display::line(format!("aisf info {p} --verify"));
+    display::line(format!(
+        "aisf plan {p} --policy {} --format powershell --out ad.ps1",
+        policy_path.display()
+    ));
     display::line(format!("aisf who {p} aws:policy:AdministratorAccess"));
     display::line(format!("aisf access {p} person:1"));
     display::line(format!("aisf ingest {} --out org.aisf", exports.display()));

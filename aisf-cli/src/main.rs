@@ -10,6 +10,7 @@ mod diff;
 mod display;
 mod ingest;
 mod query;
+mod report;
 mod scan;
 
 use std::path::PathBuf;
@@ -120,6 +121,55 @@ enum Command {
         /// (info, low, medium, high, critical).
         #[arg(long, value_parser = parse_severity)]
         fail_on: Option<Severity>,
+    },
+    /// The changes that would close a scan's findings, one step per change,
+    /// highest risk first, as JSON or as commands to review for one kind of
+    /// system. AISF never runs them.
+    #[command(after_help = "Examples:\n  aisf plan org.aisf --policy policy.toml\n  \
+                      aisf plan org.aisf --policy policy.toml --format powershell --out ad.ps1\n  \
+                      aisf plan org.aisf --policy policy.toml --format aws --out aws.sh\n\n\
+                      Every plan is checked first on a copy of the data in memory: the note on \
+                      standard error says whether each change closes what it claims and whether \
+                      any access a business role expects would be lost.")]
+    Plan {
+        /// The snapshot.
+        snapshot: PathBuf,
+        /// The policy file (TOML; see examples/policy.toml).
+        #[arg(long)]
+        policy: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "json")]
+        format: report::Format,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Skip the what-if check (faster on very large snapshots).
+        #[arg(long)]
+        no_check: bool,
+    },
+    /// Write the evidence pack of a scan into a folder: findings (JSON, CSV),
+    /// access reviews per manager, the controls summary, the remediation plan,
+    /// an audit log entry, and report.html, a self-contained page to read.
+    #[command(
+        after_help = "Examples:\n  aisf report org.aisf --policy policy.toml --out evidence/\n  \
+                      aisf report org.aisf --policy policy.toml --out evidence/ \
+                      --previous last-month.aisf\n\n\
+                      Running it again into the same folder replaces the files and appends one \
+                      line to audit-log.jsonl, whose hash chain shows any later edit."
+    )]
+    Report {
+        /// The snapshot.
+        snapshot: PathBuf,
+        /// The policy file (TOML; see examples/policy.toml).
+        #[arg(long)]
+        policy: Option<PathBuf>,
+        /// The folder to write (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+        /// An older snapshot of the same organisation: the page shows what
+        /// changed since.
+        #[arg(long)]
+        previous: Option<PathBuf>,
     },
     /// Time the engine's standard workload on a generated organisation
     /// (build, open, verify, everyone's access, who-can-access, scan).
@@ -233,6 +283,12 @@ fn main() -> ExitCode {
         Command::Ingest { inputs, out, strict, json } => ingest::run(&inputs, &out, strict, json),
         Command::Scan { snapshot, policy, format, top, fail_on } => {
             scan::run(&snapshot, policy.as_deref(), format, top, fail_on)
+        }
+        Command::Plan { snapshot, policy, format, out, no_check } => {
+            report::run_plan(&snapshot, policy.as_deref(), format, out.as_deref(), no_check)
+        }
+        Command::Report { snapshot, policy, out, previous } => {
+            report::run_report(&snapshot, policy.as_deref(), &out, previous.as_deref())
         }
         Command::Bench { people, seed, json } => bench::run(people, seed, json),
         Command::Diff { old, new, policy, top, json } => {

@@ -23,6 +23,8 @@ pub enum Format {
     Csv,
     /// SARIF 2.1.0, for code-scanning dashboards and CI annotations.
     Sarif,
+    /// The self-contained report page (the one `aisf report` writes).
+    Html,
 }
 
 /// Reads a policy file, or the built-in defaults when none is given, and
@@ -66,6 +68,7 @@ pub fn run(
         }
         Format::Csv => display::raw(&csv(&result)?),
         Format::Sarif => display::json(&sarif(&result)),
+        Format::Html => display::raw(&crate::report::html_page(&snap, path, &policy, &result)),
     }
     match fail_on {
         Some(level) if result.findings.iter().any(|f| f.severity >= level) => Err(Failure::new(

@@ -45,6 +45,7 @@
 mod build;
 pub mod diff;
 mod error;
+pub mod evidence;
 pub mod format;
 pub mod govern;
 mod known;

@@ -598,7 +598,7 @@ impl Snapshot {
 
     /// Entitlements and resources reachable from `v` in one or more steps,
     /// from the closure sets of its direct successors.
-    fn direct_closure(&self, v: u32) -> RoaringBitmap {
+    pub(crate) fn direct_closure(&self, v: u32) -> RoaringBitmap {
         let closure = self.closure();
         let scc = self.u32s(SectionKind::SccId);
         let mut out = RoaringBitmap::new();

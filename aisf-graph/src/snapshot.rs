@@ -226,6 +226,11 @@ impl Snapshot {
         })
     }
 
+    /// The snapshot's bytes, as written (for checksums of the whole file).
+    pub(crate) fn raw_bytes(&self) -> &[u8] {
+        self.data.bytes()
+    }
+
     /// The file this snapshot was opened from, if any.
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()

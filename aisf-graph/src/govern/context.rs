@@ -390,7 +390,7 @@ pub(crate) fn with_target<R>(
 /// nodes matched by a privileged rule in force (the lowest tier wins), and
 /// nodes whose `privileged` property is true (their `tier` property, else
 /// tier 1).
-fn privileged_objects(snap: &Snapshot, policy: &Policy) -> Vec<(u32, u8)> {
+pub(crate) fn privileged_objects(snap: &Snapshot, policy: &Policy) -> Vec<(u32, u8)> {
     let rules: Vec<_> = policy.privileged_rules().collect();
     let by_sid = rules.iter().any(|r| !r.sids.is_empty());
     let mut candidates = RoaringBitmap::new();

@@ -56,11 +56,12 @@
 
 mod access;
 mod birthright;
-mod context;
+pub(crate) mod context;
 mod evidence;
 mod hygiene;
 mod identity;
 mod peers;
+pub mod plan;
 pub mod risk;
 
 use aisf_core::finding::{Action, Finding, RuleId};
