@@ -4,7 +4,7 @@
  * reach what and why, check it against a policy, compare two snapshots.
  *
  * Link with -laisf_ffi (the shared library) or with libaisf_ffi.a and
- * -lpthread -ldl -lm. Every name starts with aisf_ or AISF_.
+ * -lpthread -ldl -lm -lrt -lutil. Every name starts with aisf_ or AISF_.
  *
  * RESULTS AND ERRORS
  *   Every call that can fail returns an aisf_result: AISF_RESULT_OK (0) on
@@ -12,10 +12,11 @@
  *   error code otherwise, grouped by tens (1x arguments, 2x opening, 3x
  *   ingest and build, 4x policy, 5x writing, 9x internal). On an error,
  *   aisf_last_error() copies a message naming the file and the place into
- *   a buffer of yours; the message is per thread, and a successful call
- *   clears it. A NULL where a handle, string or out pointer is required
- *   gives AISF_RESULT_NULL_ARGUMENT, never a crash; a string that is not
- *   UTF-8 gives AISF_RESULT_INVALID_UTF8. No Rust panic crosses into C: a
+ *   a buffer of yours; the message is per thread, and a call returning
+ *   AISF_RESULT_OK clears it (calls that return no aisf_result leave it).
+ *   A NULL where a handle, string or out pointer is required gives
+ *   AISF_RESULT_NULL_ARGUMENT, never a crash; a string that is not UTF-8
+ *   gives AISF_RESULT_INVALID_UTF8. No Rust panic crosses into C: a
  *   caught one gives AISF_RESULT_PANIC. On an error, out pointers are left
  *   as they were.
  *

@@ -6,6 +6,7 @@
 //!
 //! `cargo bench -p aisf-ffi --bench who`; `AISF_BENCH_PEOPLE` sets the size
 //! (default 2000).
+#![allow(missing_docs, reason = "criterion's macros generate undocumented items")]
 
 use std::ffi::{CStr, CString};
 use std::hint::black_box;

@@ -17,6 +17,14 @@ pub struct aisf_policy {
     policy: Policy,
 }
 
+// The promise the header makes: policies and findings lists are shared
+// across threads.
+const _: () = {
+    const fn shared<T: Send + Sync>() {}
+    shared::<aisf_policy>();
+    shared::<aisf_findings>();
+};
+
 pub(crate) fn policy_failure(e: PolicyError) -> Failure {
     let code = match e {
         PolicyError::Io { .. } => aisf_result::PolicyIo,

@@ -170,3 +170,30 @@ fn the_example_program_works_as_documented() {
     assert!(printed.contains("can reach aws:policy:AdministratorAccess"), "{printed}");
     assert!(printed.contains("-correlation->"), "{printed}");
 }
+
+/// The first C code block of the root README's section on C.
+fn readme_example() -> String {
+    let path = crate_dir().join("../README.md");
+    let readme = std::fs::read_to_string(&path).expect("the root README.md");
+    let section = readme.split("## Using it from C").nth(1).expect("README.md: a section on C");
+    let code = section.split("```c\n").nth(1).and_then(|s| s.split("```").next());
+    code.expect("README.md: a C code block in the section on C").to_string()
+}
+
+#[test]
+fn the_readme_example_works_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("who.c");
+    std::fs::write(&source, readme_example()).unwrap();
+    let exe = compile_file(&source, dir.path(), Link::Shared);
+
+    // It opens aisf-demo/org.aisf, where `aisf demo` leaves it.
+    let demo = CString::new(dir.path().join("aisf-demo").to_str().unwrap()).unwrap();
+    // SAFETY: a NUL-terminated path that outlives the call.
+    assert_eq!(unsafe { aisf_demo_write(demo.as_ptr(), PEOPLE) }, aisf_result::Ok);
+    let output = Command::new(&exe).current_dir(dir.path()).output().expect("running it");
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{printed}{}", String::from_utf8_lossy(&output.stderr));
+    assert!(printed.starts_with("person person:"), "{printed}");
+    assert!(printed.contains("\naccount "), "{printed}");
+}
