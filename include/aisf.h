@@ -102,7 +102,7 @@
  * than OK and END, aisf_last_error() gives a message naming the file and
  * the place.
  */
-typedef enum {
+typedef enum aisf_result {
   /**
    * The call succeeded.
    */
@@ -180,7 +180,7 @@ typedef enum {
 /**
  * How severe a finding is, lowest first.
  */
-typedef enum {
+typedef enum aisf_severity {
   /**
    * Worth knowing, no action needed.
    */
@@ -256,7 +256,7 @@ typedef struct aisf_snapshot aisf_snapshot;
 /**
  * What a build read and wrote.
  */
-typedef struct {
+typedef struct aisf_build_report {
   /**
    * Source files read.
    */
@@ -290,7 +290,7 @@ typedef struct {
 /**
  * How much changed between two snapshots.
  */
-typedef struct {
+typedef struct aisf_diff_summary {
   /**
    * Persons in the new snapshot only.
    */
@@ -368,7 +368,7 @@ typedef struct {
  * to the diff and stay valid until its next aisf_diff_next() call or
  * until it is freed.
  */
-typedef struct {
+typedef struct aisf_access_change {
   /**
    * The person or account id.
    */
@@ -398,7 +398,7 @@ typedef struct {
  * them and stay valid until its next aisf_iter_next() call or until it is
  * freed; copy them to keep them longer.
  */
-typedef struct {
+typedef struct aisf_node {
   /**
    * The node's number in its snapshot (stable only within that file).
    */
@@ -432,7 +432,7 @@ typedef struct {
  * One finding. Its strings belong to the list and stay valid until the
  * list is freed.
  */
-typedef struct {
+typedef struct aisf_finding {
   /**
    * The rule's stable id ("leaver-active", "sod-violation"...).
    */
@@ -440,7 +440,7 @@ typedef struct {
   /**
    * The severity (the rule's, or the policy's override).
    */
-  aisf_severity severity;
+  enum aisf_severity severity;
   /**
    * The risk score, 0 to 100: higher is worse.
    */
@@ -484,7 +484,7 @@ extern "C" {
  *
  * Each of `major`, `minor` and `patch` must be NULL or writable.
  */
-aisf_result aisf_version(uint32_t *major, uint32_t *minor, uint32_t *patch);
+enum aisf_result aisf_version(uint32_t *major, uint32_t *minor, uint32_t *patch);
 
 /**
  * The version as text ("0.1.0"): a static string, never to be freed.
@@ -498,7 +498,7 @@ const char *aisf_version_string(void);
  *
  * `out` must be NULL or writable.
  */
-aisf_result aisf_builder_new(aisf_builder **out);
+enum aisf_result aisf_builder_new(struct aisf_builder **out);
 
 /**
  * Adds an input: an export file, a folder of them or a zip collection.
@@ -510,7 +510,7 @@ aisf_result aisf_builder_new(aisf_builder **out);
  * `builder` must be NULL or a live builder used by no other thread;
  * `path` NULL or a NUL-terminated string.
  */
-aisf_result aisf_builder_add_input(aisf_builder *builder, const char *path);
+enum aisf_result aisf_builder_add_input(struct aisf_builder *builder, const char *path);
 
 /**
  * In strict mode a file no reader recognises, or a malformed record,
@@ -521,7 +521,7 @@ aisf_result aisf_builder_add_input(aisf_builder *builder, const char *path);
  *
  * `builder` must be NULL or a live builder used by no other thread.
  */
-aisf_result aisf_builder_set_strict(aisf_builder *builder, bool strict);
+enum aisf_result aisf_builder_set_strict(struct aisf_builder *builder, bool strict);
 
 /**
  * Reads every input, links accounts to persons and writes the snapshot to
@@ -535,7 +535,9 @@ aisf_result aisf_builder_set_strict(aisf_builder *builder, bool strict);
  * `builder` must be NULL or a live builder used by no other thread;
  * `path` NULL or a NUL-terminated string; `report` NULL or writable.
  */
-aisf_result aisf_builder_build(aisf_builder *builder, const char *path, aisf_build_report *report);
+enum aisf_result aisf_builder_build(struct aisf_builder *builder,
+                                    const char *path,
+                                    struct aisf_build_report *report);
 
 /**
  * Frees a builder. NULL is ignored.
@@ -544,7 +546,7 @@ aisf_result aisf_builder_build(aisf_builder *builder, const char *path, aisf_bui
  *
  * `builder` must be NULL or a builder not yet freed and no longer used.
  */
-void aisf_builder_free(aisf_builder *builder);
+void aisf_builder_free(struct aisf_builder *builder);
 
 /**
  * Generates the organisation `aisf demo` shows, with `people` persons
@@ -557,7 +559,7 @@ void aisf_builder_free(aisf_builder *builder);
  *
  * `dir` must be NULL or a NUL-terminated string.
  */
-aisf_result aisf_demo_write(const char *dir, size_t people);
+enum aisf_result aisf_demo_write(const char *dir, size_t people);
 
 /**
  * Compares an older and a newer snapshot of one organisation, matching
@@ -569,10 +571,10 @@ aisf_result aisf_demo_write(const char *dir, size_t people);
  * `old`, `new` and `policy` must be NULL or live handles; `out` NULL or
  * writable.
  */
-aisf_result aisf_diff_new(const aisf_snapshot *old,
-                          const aisf_snapshot *new_,
-                          const aisf_policy *policy,
-                          aisf_diff **out);
+enum aisf_result aisf_diff_new(const struct aisf_snapshot *old,
+                               const struct aisf_snapshot *new_,
+                               const struct aisf_policy *policy,
+                               struct aisf_diff **out);
 
 /**
  * Writes the counts of a diff to `out`.
@@ -581,7 +583,7 @@ aisf_result aisf_diff_new(const aisf_snapshot *old,
  *
  * `diff` must be NULL or a live diff; `out` NULL or writable.
  */
-aisf_result aisf_diff_counts(const aisf_diff *diff, aisf_diff_summary *out);
+enum aisf_result aisf_diff_counts(const struct aisf_diff *diff, struct aisf_diff_summary *out);
 
 /**
  * Writes the next entitlement gained or lost to `out`: persons first,
@@ -593,7 +595,7 @@ aisf_result aisf_diff_counts(const aisf_diff *diff, aisf_diff_summary *out);
  * `diff` must be NULL or a live diff used by no other thread; `out` NULL
  * or writable.
  */
-aisf_result aisf_diff_next(aisf_diff *diff, aisf_access_change *out);
+enum aisf_result aisf_diff_next(struct aisf_diff *diff, struct aisf_access_change *out);
 
 /**
  * Frees a diff. NULL is ignored.
@@ -602,7 +604,7 @@ aisf_result aisf_diff_next(aisf_diff *diff, aisf_access_change *out);
  *
  * `diff` must be NULL or a diff not yet freed and no longer used.
  */
-void aisf_diff_free(aisf_diff *diff);
+void aisf_diff_free(struct aisf_diff *diff);
 
 /**
  * Copies the calling thread's last error message into `buf`.
@@ -635,7 +637,7 @@ const char *aisf_result_name(uint32_t code);
  *
  * `iter` must be NULL or a live iterator.
  */
-size_t aisf_iter_len(const aisf_iter *iter);
+size_t aisf_iter_len(const struct aisf_iter *iter);
 
 /**
  * Writes the next node to `out`: returns AISF_RESULT_OK with a node,
@@ -648,7 +650,7 @@ size_t aisf_iter_len(const aisf_iter *iter);
  * the call; `out` must be NULL or point to writable memory for one
  * aisf_node.
  */
-aisf_result aisf_iter_next(aisf_iter *iter, aisf_node *out);
+enum aisf_result aisf_iter_next(struct aisf_iter *iter, struct aisf_node *out);
 
 /**
  * Starts the iteration again from the first node.
@@ -658,7 +660,7 @@ aisf_result aisf_iter_next(aisf_iter *iter, aisf_node *out);
  * `iter` must be NULL or a live iterator used by no other thread during
  * the call.
  */
-aisf_result aisf_iter_reset(aisf_iter *iter);
+enum aisf_result aisf_iter_reset(struct aisf_iter *iter);
 
 /**
  * Frees an iterator and the strings it wrote. NULL is ignored.
@@ -668,7 +670,7 @@ aisf_result aisf_iter_reset(aisf_iter *iter);
  * `iter` must be NULL or an iterator not yet freed; it must not be used
  * afterwards.
  */
-void aisf_iter_free(aisf_iter *iter);
+void aisf_iter_free(struct aisf_iter *iter);
 
 /**
  * Reads a policy file (TOML, see examples/policy.toml) and writes a new
@@ -679,7 +681,7 @@ void aisf_iter_free(aisf_iter *iter);
  *
  * `path` must be NULL or a NUL-terminated string; `out` NULL or writable.
  */
-aisf_result aisf_policy_load(const char *path, aisf_policy **out);
+enum aisf_result aisf_policy_load(const char *path, struct aisf_policy **out);
 
 /**
  * Reads a policy from TOML text; `name` is the name error messages give
@@ -690,7 +692,7 @@ aisf_result aisf_policy_load(const char *path, aisf_policy **out);
  * `text` and `name` must be NULL or NUL-terminated strings; `out` NULL or
  * writable.
  */
-aisf_result aisf_policy_parse(const char *text, const char *name, aisf_policy **out);
+enum aisf_result aisf_policy_parse(const char *text, const char *name, struct aisf_policy **out);
 
 /**
  * The built-in policy: default thresholds and the built-in privileged
@@ -701,7 +703,7 @@ aisf_result aisf_policy_parse(const char *text, const char *name, aisf_policy **
  *
  * `out` must be NULL or writable.
  */
-aisf_result aisf_policy_default(aisf_policy **out);
+enum aisf_result aisf_policy_default(struct aisf_policy **out);
 
 /**
  * Frees a policy. NULL is ignored.
@@ -710,7 +712,7 @@ aisf_result aisf_policy_default(aisf_policy **out);
  *
  * `policy` must be NULL or a policy not yet freed and no longer used.
  */
-void aisf_policy_free(aisf_policy *policy);
+void aisf_policy_free(struct aisf_policy *policy);
 
 /**
  * Checks a snapshot against a policy: every finding of the 21 rules the
@@ -722,9 +724,9 @@ void aisf_policy_free(aisf_policy *policy);
  * `snapshot` and `policy` must be NULL or live handles; `out` NULL or
  * writable.
  */
-aisf_result aisf_snapshot_scan(const aisf_snapshot *snapshot,
-                               const aisf_policy *policy,
-                               aisf_findings **out);
+enum aisf_result aisf_snapshot_scan(const struct aisf_snapshot *snapshot,
+                                    const struct aisf_policy *policy,
+                                    struct aisf_findings **out);
 
 /**
  * The number of findings in the list; 0 for NULL.
@@ -733,7 +735,7 @@ aisf_result aisf_snapshot_scan(const aisf_snapshot *snapshot,
  *
  * `findings` must be NULL or a live list.
  */
-size_t aisf_findings_len(const aisf_findings *findings);
+size_t aisf_findings_len(const struct aisf_findings *findings);
 
 /**
  * Writes finding number `index` (0 is the highest risk) to `out`.
@@ -743,7 +745,9 @@ size_t aisf_findings_len(const aisf_findings *findings);
  *
  * `findings` must be NULL or a live list; `out` NULL or writable.
  */
-aisf_result aisf_findings_get(const aisf_findings *findings, size_t index, aisf_finding *out);
+enum aisf_result aisf_findings_get(const struct aisf_findings *findings,
+                                   size_t index,
+                                   struct aisf_finding *out);
 
 /**
  * Frees a list of findings and its strings. NULL is ignored.
@@ -752,7 +756,7 @@ aisf_result aisf_findings_get(const aisf_findings *findings, size_t index, aisf_
  *
  * `findings` must be NULL or a list not yet freed and no longer used.
  */
-void aisf_findings_free(aisf_findings *findings);
+void aisf_findings_free(struct aisf_findings *findings);
 
 /**
  * Opens the snapshot file at `path` (UTF-8) and writes a new handle to
@@ -768,7 +772,7 @@ void aisf_findings_free(aisf_findings *findings);
  * `path` must be NULL or a NUL-terminated string; `out` must be NULL or
  * point to writable memory for one pointer.
  */
-aisf_result aisf_snapshot_open(const char *path, aisf_snapshot **out);
+enum aisf_result aisf_snapshot_open(const char *path, struct aisf_snapshot **out);
 
 /**
  * Checks every byte of the snapshot against its checksums and the
@@ -779,7 +783,7 @@ aisf_result aisf_snapshot_open(const char *path, aisf_snapshot **out);
  *
  * `snapshot` must be NULL or a live snapshot handle.
  */
-aisf_result aisf_snapshot_verify(const aisf_snapshot *snapshot);
+enum aisf_result aisf_snapshot_verify(const struct aisf_snapshot *snapshot);
 
 /**
  * Frees a snapshot handle. NULL is ignored. Iterators made from it stay
@@ -790,7 +794,7 @@ aisf_result aisf_snapshot_verify(const aisf_snapshot *snapshot);
  * `snapshot` must be NULL or a handle not yet freed; it must not be used
  * afterwards, and no other thread may be using it.
  */
-void aisf_snapshot_free(aisf_snapshot *snapshot);
+void aisf_snapshot_free(struct aisf_snapshot *snapshot);
 
 /**
  * Writes the number of nodes and of edges to `nodes` and `edges`.
@@ -800,7 +804,9 @@ void aisf_snapshot_free(aisf_snapshot *snapshot);
  * `snapshot` must be NULL or a live handle; `nodes` and `edges` must be
  * NULL or writable.
  */
-aisf_result aisf_snapshot_counts(const aisf_snapshot *snapshot, size_t *nodes, size_t *edges);
+enum aisf_result aisf_snapshot_counts(const struct aisf_snapshot *snapshot,
+                                      size_t *nodes,
+                                      size_t *edges);
 
 /**
  * Finds a node by id, else by name, else by email (a name or email must
@@ -812,7 +818,9 @@ aisf_result aisf_snapshot_counts(const aisf_snapshot *snapshot, size_t *nodes, s
  * `snapshot` must be NULL or a live handle; `key` NULL or a
  * NUL-terminated string; `number` NULL or writable.
  */
-aisf_result aisf_snapshot_resolve(const aisf_snapshot *snapshot, const char *key, uint32_t *number);
+enum aisf_result aisf_snapshot_resolve(const struct aisf_snapshot *snapshot,
+                                       const char *key,
+                                       uint32_t *number);
 
 /**
  * The effective access of a person or account (`subject`: an id, name or
@@ -826,9 +834,9 @@ aisf_result aisf_snapshot_resolve(const aisf_snapshot *snapshot, const char *key
  * `snapshot` must be NULL or a live handle; `subject` NULL or a
  * NUL-terminated string; `out` NULL or writable.
  */
-aisf_result aisf_snapshot_access(const aisf_snapshot *snapshot,
-                                 const char *subject,
-                                 aisf_iter **out);
+enum aisf_result aisf_snapshot_access(const struct aisf_snapshot *snapshot,
+                                      const char *subject,
+                                      struct aisf_iter **out);
 
 /**
  * Who can reach `target` (an entitlement, resource, group or role, by id,
@@ -841,7 +849,9 @@ aisf_result aisf_snapshot_access(const aisf_snapshot *snapshot,
  * `snapshot` must be NULL or a live handle; `target` NULL or a
  * NUL-terminated string; `out` NULL or writable.
  */
-aisf_result aisf_snapshot_who(const aisf_snapshot *snapshot, const char *target, aisf_iter **out);
+enum aisf_result aisf_snapshot_who(const struct aisf_snapshot *snapshot,
+                                   const char *target,
+                                   struct aisf_iter **out);
 
 /**
  * The shortest path that justifies the access of `subject` to `target`
@@ -854,10 +864,10 @@ aisf_result aisf_snapshot_who(const aisf_snapshot *snapshot, const char *target,
  * `snapshot` must be NULL or a live handle; `subject` and `target` NULL
  * or NUL-terminated strings; `out` NULL or writable.
  */
-aisf_result aisf_snapshot_explain(const aisf_snapshot *snapshot,
-                                  const char *subject,
-                                  const char *target,
-                                  aisf_iter **out);
+enum aisf_result aisf_snapshot_explain(const struct aisf_snapshot *snapshot,
+                                       const char *subject,
+                                       const char *target,
+                                       struct aisf_iter **out);
 
 /**
  * The nodes of a kind (`kind`: "person", "account", "group", "role",
@@ -871,11 +881,11 @@ aisf_result aisf_snapshot_explain(const aisf_snapshot *snapshot,
  * `snapshot` must be NULL or a live handle; `kind` and `property` NULL
  * or NUL-terminated strings; `out` NULL or writable.
  */
-aisf_result aisf_snapshot_filter(const aisf_snapshot *snapshot,
-                                 const char *kind,
-                                 const char *property,
-                                 bool value,
-                                 aisf_iter **out);
+enum aisf_result aisf_snapshot_filter(const struct aisf_snapshot *snapshot,
+                                      const char *kind,
+                                      const char *property,
+                                      bool value,
+                                      struct aisf_iter **out);
 
 #ifdef __cplusplus
 }  // extern "C"
