@@ -1,0 +1,1 @@
+from aisf._native import *
