@@ -13,7 +13,7 @@
 //! Every instance has the attributes `path` (the file concerned, or `None`)
 //! and `place` (where in it, such as `policy.toml:3:7` or
 //! `accounts.csv:17`, or `None`); [`PolicyError`] adds `line`, `column` and
-//! `key`, [`IngestError`] `line`.
+//! `key`, [`IngestError`] `line` (each `None` where unknown).
 
 use std::path::Path;
 
@@ -187,7 +187,7 @@ fn place_attrs<'py>(py: Python<'py>, place: &Place) -> Where<'py> {
 /// An ingest run stopped.
 pub fn ingest_error(py: Python<'_>, e: &RustIngestError) -> PyErr {
     let file = |f: &str| Where { path: Some(f.into_bound_py_any(py)), ..Where::default() };
-    let at = match e {
+    let mut at = match e {
         RustIngestError::Io { file: f, .. } | RustIngestError::UnknownFormat { file: f, .. } => {
             file(f)
         }
@@ -196,6 +196,10 @@ pub fn ingest_error(py: Python<'_>, e: &RustIngestError) -> PyErr {
         }
         _ => Where::default(),
     };
+    // Every IngestError has `line`, None where the place has none.
+    if at.extra.is_empty() {
+        at.extra.push(("line", Ok(py.None().into_bound(py))));
+    }
     let message = format!("{e} (nothing was written)");
     raise(py.get_type::<IngestError>().into_any(), message, at)
 }
@@ -203,20 +207,19 @@ pub fn ingest_error(py: Python<'_>, e: &RustIngestError) -> PyErr {
 /// An input of an ingest run that does not exist.
 pub fn missing_input(py: Python<'_>, path: &Path) -> PyErr {
     let message = format!("{}: no such file or folder", path.display());
-    raise(py.get_type::<IngestError>().into_any(), message, with_path(py, path))
+    let mut at = with_path(py, path);
+    at.extra.push(("line", Ok(py.None().into_bound(py))));
+    raise(py.get_type::<IngestError>().into_any(), message, at)
 }
 
 /// A policy file at `path` was refused.
 pub fn policy_error(py: Python<'_>, path: &Path, e: &RustPolicyError) -> PyErr {
     let mut at = with_path(py, path);
-    if let Some(loc) = e.location() {
-        at.place = Some(loc.to_string());
-        at.extra.push(("line", loc.line.into_bound_py_any(py)));
-        at.extra.push(("column", loc.column.into_bound_py_any(py)));
-    }
-    if let Some(key) = e.path() {
-        at.extra.push(("key", key.into_bound_py_any(py)));
-    }
+    let loc = e.location();
+    at.place = loc.map(ToString::to_string);
+    at.extra.push(("line", loc.map(|l| l.line).into_bound_py_any(py)));
+    at.extra.push(("column", loc.map(|l| l.column).into_bound_py_any(py)));
+    at.extra.push(("key", e.path().into_bound_py_any(py)));
     raise(py.get_type::<PolicyError>().into_any(), e.to_string(), at)
 }
 

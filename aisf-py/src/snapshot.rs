@@ -178,6 +178,16 @@ impl Snapshot {
         }))
     }
 
+    /// How many persons and accounts can reach a target, without listing
+    /// them: `(persons, accounts)`.
+    fn who_count(&self, py: Python<'_>, target: &str) -> PyResult<(u64, u64)> {
+        let v = self.resolve(py, target)?;
+        Ok(py.detach(|| {
+            let who = self.snap.who_can_access(v);
+            (who.persons.len(), who.accounts.len())
+        }))
+    }
+
     /// A shortest path from `subject` to `target` and the direct
     /// assignments the access arrives through, or `None` when the subject
     /// does not reach the target: `(path, via)` with `path` a list of
