@@ -17,10 +17,8 @@ pub fn path_arg(what: &str, obj: &Bound<'_, PyAny>) -> PyResult<PathBuf> {
     let py = obj.py();
     let encoded = py.import("os")?.call_method1("fsencode", (obj,)).map_err(|e| {
         if e.is_instance_of::<PyTypeError>(py) {
-            let type_name = obj
-                .get_type()
-                .name()
-                .map_or_else(|_| "?".to_string(), |n| n.to_string());
+            let type_name =
+                obj.get_type().name().map_or_else(|_| "?".to_string(), |n| n.to_string());
             PyTypeError::new_err(format!(
                 "{what} must be a str, bytes or os.PathLike path, not {type_name}"
             ))
@@ -108,7 +106,10 @@ pub fn to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>>
 }
 
 /// A serialisable value as plain Python.
-pub fn serde_to_py<'py>(py: Python<'py>, value: &impl serde::Serialize) -> PyResult<Bound<'py, PyAny>> {
+pub fn serde_to_py<'py>(
+    py: Python<'py>,
+    value: &impl serde::Serialize,
+) -> PyResult<Bound<'py, PyAny>> {
     let value = serde_json::to_value(value).map_err(|e| {
         pyo3::exceptions::PyValueError::new_err(format!("cannot convert a report: {e}"))
     })?;

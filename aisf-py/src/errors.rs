@@ -22,8 +22,8 @@ use aisf::core::policy::PolicyError as RustPolicyError;
 use aisf::graph::{
     BuildError as RustBuildError, OpenError as RustOpenError, VerifyError as RustVerifyError,
 };
-use pyo3::exceptions::{PyException, PyLookupError};
 use pyo3::IntoPyObjectExt;
+use pyo3::exceptions::{PyException, PyLookupError};
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
@@ -85,9 +85,10 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
 
     // Two bases, which `create_exception!` cannot express: made with
     // `type()` as Python would.
-    let bases = PyTuple::new(py, [py.get_type::<AisfError>().into_any(), {
-        py.get_type::<PyLookupError>().into_any()
-    }])?;
+    let bases = PyTuple::new(
+        py,
+        [py.get_type::<AisfError>().into_any(), { py.get_type::<PyLookupError>().into_any() }],
+    )?;
     let namespace = pyo3::types::PyDict::new(py);
     namespace.set_item("__module__", "aisf._native")?;
     namespace.set_item(
@@ -109,11 +110,7 @@ struct Where<'a> {
 }
 
 /// An exception of class `E` with `message` and the attributes of `at`.
-fn raise<'py>(
-    class: Bound<'py, PyAny>,
-    message: String,
-    at: Where<'py>,
-) -> PyErr {
+fn raise<'py>(class: Bound<'py, PyAny>, message: String, at: Where<'py>) -> PyErr {
     let made = class.call1((message.clone(),)).and_then(|value| {
         value.setattr("path", at.path.transpose()?)?;
         value.setattr("place", at.place)?;
@@ -150,8 +147,7 @@ pub fn open_error(py: Python<'_>, path: &Path, e: &RustOpenError) -> PyErr {
 /// A snapshot at `path` failed verification.
 pub fn verify_error(py: Python<'_>, path: &Path, e: &RustVerifyError) -> PyErr {
     let section = match e {
-        RustVerifyError::Checksum { section, .. }
-        | RustVerifyError::Invariant { section, .. } => {
+        RustVerifyError::Checksum { section, .. } | RustVerifyError::Invariant { section, .. } => {
             Some(format!("section {section}"))
         }
         _ => None,

@@ -2,13 +2,13 @@
 
 use std::path::{Path, PathBuf};
 
+use aisf::RuleId;
 use aisf::core::correlate::{CorrelationConfig, correlate};
 use aisf::core::ingest::csv_bundle::write_bundle;
 use aisf::core::ingest::{Mode, ReadOptions, ingest_paths};
 use aisf::core::synth::{DEMO_SEED, OrgConfig, generate};
 use aisf::graph::diff::{DiffOptions, diff as diff_snapshots, hr_records, lifecycle};
 use aisf::graph::{BuildOptions, UnknownEnds, build};
-use aisf::RuleId;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use serde_json::json;
@@ -108,8 +108,7 @@ pub fn demo<'py>(
     let snapshot = out.join("org.aisf");
 
     let run = py.detach(|| {
-        let config =
-            OrgConfig { seed: seed.unwrap_or(DEMO_SEED), drift, ..OrgConfig::new(people) };
+        let config = OrgConfig { seed: seed.unwrap_or(DEMO_SEED), drift, ..OrgConfig::new(people) };
         let org = generate(&config);
         let failed = |p: &Path, e: &dyn std::fmt::Display| {
             DemoFailure::Write(p.to_path_buf(), e.to_string())

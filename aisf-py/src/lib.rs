@@ -8,9 +8,9 @@
 //!
 //! - every call that reads files or walks the graph releases the GIL
 //!   ([`Python::detach`]) for the whole of the Rust work, so several Python
-//!   threads can query one [`snapshot::Snapshot`] at once (it is a frozen
-//!   class over a `Sync` snapshot);
-//! - every failure is one of the exceptions of [`errors`], a hierarchy
+//!   threads can query one `Snapshot` (`src/snapshot.rs`) at once (it is a
+//!   frozen class over a `Sync` snapshot);
+//! - every failure is one of the exceptions of `src/errors.rs`, a hierarchy
 //!   mirroring the Rust errors, carrying the file (`path`) and the place in
 //!   it (`place`) where known; arguments of the wrong type raise
 //!   `TypeError`;

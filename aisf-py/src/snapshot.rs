@@ -45,10 +45,7 @@ impl Snapshot {
             let ids: Vec<&str> = many.iter().take(5).map(|&v| snap.node(v).id()).collect();
             format!("'{key}' names {} nodes; use an id, such as {}", many.len(), ids.join(", "))
         } else {
-            format!(
-                "'{key}' matches no node id, name or email address in {}",
-                self.path.display()
-            )
+            format!("'{key}' matches no node id, name or email address in {}", self.path.display())
         };
         Err(errors::not_found(py, message))
     }
@@ -148,8 +145,8 @@ impl Snapshot {
             let access = self.snap.access(v);
             (
                 node_tuple(&self.snap, v),
-                node_tuples(&self.snap, &access.entitlements()),
-                node_tuples(&self.snap, &access.resources()),
+                node_tuples(&self.snap, access.entitlements()),
+                node_tuples(&self.snap, access.resources()),
             )
         }))
     }
@@ -199,9 +196,8 @@ impl Snapshot {
         py: Python<'_>,
         subject: &str,
         target: &str,
-    ) -> PyResult<
-        Option<(Vec<(NodeTuple, Option<String>)>, Vec<(NodeTuple, String, NodeTuple)>)>,
-    > {
+    ) -> PyResult<Option<(Vec<(NodeTuple, Option<String>)>, Vec<(NodeTuple, String, NodeTuple)>)>>
+    {
         let s = self.resolve(py, subject)?;
         let t = self.resolve(py, target)?;
         let snap = &self.snap;

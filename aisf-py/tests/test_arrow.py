@@ -43,9 +43,9 @@ def test_iteration_without_arrow_gives_the_same_pairs(snap: aisf.Snapshot) -> No
     table = pairs.to_arrow()
     as_tuples = list(pairs)
     assert len(as_tuples) == len(pairs) == table.num_rows
-    assert as_tuples[:100] == list(
-        zip(table.column("account").to_pylist()[:100], table.column("entitlement").to_pylist()[:100])
-    )
+    accounts = table.column("account").to_pylist()[:100]
+    ents = table.column("entitlement").to_pylist()[:100]
+    assert as_tuples[:100] == list(zip(accounts, ents))
     assert "pairs" in repr(pairs)
 
 

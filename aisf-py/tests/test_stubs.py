@@ -57,6 +57,11 @@ def _runtime_params(obj: Any) -> Optional[list[tuple[str, Optional[str]]]]:
     return out
 
 
+def _member(name: str) -> bool:
+    """Public members, and the one dunder the stub declares."""
+    return not name.startswith("_") or name == "__len__"
+
+
 def test_every_module_name_is_in_the_stub_and_back() -> None:
     stub = set(_stub_names(_stub().body))
     runtime = _public(dir(_native))
@@ -87,13 +92,9 @@ def test_class_members_and_method_signatures_match() -> None:
         if issubclass(cls, BaseException):
             continue  # exception attributes are set on instances
         stub_members = {
-            n.name
-            for n in node.body
-            if isinstance(n, ast.FunctionDef) and (not n.name.startswith("_") or n.name == "__len__")
+            n.name for n in node.body if isinstance(n, ast.FunctionDef) and _member(n.name)
         }
-        runtime_members = {
-            n for n in vars(cls) if not n.startswith("_") or n == "__len__"
-        }
+        runtime_members = {n for n in vars(cls) if _member(n)}
         assert stub_members == runtime_members, name
         for fn in node.body:
             if not isinstance(fn, ast.FunctionDef):
