@@ -15,7 +15,7 @@ from ._model import Access, Explanation, Finding, Findings, Node, Step, Via, Who
 StrPath = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
 
 
-def _u32(buf: _native.Buffer) -> array.array:
+def _u32(buf: _native.Buffer) -> "array.array[int]":
     out = array.array("I")
     out.frombytes(buf.to_bytes())  # native byte order, as Rust wrote it
     return out
