@@ -8,6 +8,7 @@ mod bench;
 mod demo;
 mod diff;
 mod display;
+mod fleet;
 mod ingest;
 mod query;
 mod report;
@@ -204,6 +205,28 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Scan every tenant of a fleet folder in parallel: one summary row per
+    /// tenant (findings by severity, top risk, stale admins, leavers still
+    /// active).
+    #[command(after_help = "Examples:\n  aisf fleet tenants/ --policy policy.toml\n  \
+                      aisf fleet tenants/ --policy policy.toml --json --fail-on critical\n\n\
+                      The folder holds NAME.aisf files, or one folder per tenant with its \
+                      snapshot; a policy.toml in a tenant's folder applies to it instead of \
+                      --policy.")]
+    Fleet {
+        /// The folder of tenant snapshots.
+        folder: PathBuf,
+        /// The policy for every tenant without its own policy.toml.
+        #[arg(long)]
+        policy: Option<PathBuf>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// Exit with code 1 when a tenant has a finding of this severity or
+        /// higher (info, low, medium, high, critical).
+        #[arg(long, value_parser = parse_severity)]
+        fail_on: Option<Severity>,
+    },
     /// Summarise a snapshot: counts by kind and system.
     #[command(after_help = "Example: aisf info org.aisf --verify")]
     Info {
@@ -293,6 +316,9 @@ fn main() -> ExitCode {
         Command::Bench { people, seed, json } => bench::run(people, seed, json),
         Command::Diff { old, new, policy, top, json } => {
             diff::run(&old, &new, policy.as_deref(), json, top)
+        }
+        Command::Fleet { folder, policy, json, fail_on } => {
+            fleet::run(&folder, policy.as_deref(), json, fail_on)
         }
         Command::Info { snapshot, verify } => query::info(&snapshot, verify),
         Command::Access { snapshot, subject, json } => query::access(&snapshot, &subject, json),
