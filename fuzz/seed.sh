@@ -47,6 +47,17 @@ for name in systems persons accounts groups roles resources entitlements members
     [ -f "$fx/csv-bundle/$name.csv" ] && cat "$fx/csv-bundle/$name.csv" >> "$bundle"
 done
 
+# A real snapshot for snapshot_open: the CSV bundle fixture, built by the
+# aisf command when a build of it is at hand (cargo test builds one).
+mkdir -p "$corpus/snapshot_open"
+target_dir=${CARGO_TARGET_DIR:-../target}
+for aisf in "$target_dir/debug/aisf" "$target_dir/release/aisf"; do
+    if [ -x "$aisf" ]; then
+        "$aisf" ingest "$fx/csv-bundle" --out "$corpus/snapshot_open/csv-bundle.aisf" >/dev/null
+        break
+    fi
+done
+
 for dir in seeds/*/; do
     target=$(basename "$dir")
     mkdir -p "$corpus/$target"

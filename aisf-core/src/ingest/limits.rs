@@ -3,16 +3,33 @@
 //! with [`IngestError::Limit`](super::IngestError::Limit) (or, for single
 //! records, skipped) naming the file and the place.
 //!
-//! | threat | bound | where it is checked | what happens |
-//! |---|---|---|---|
-//! | a huge file | [`Limits::max_input`] (8 GiB) | before a file is read: its size on disk; every reader (and the zip reader) again on its bytes; each zip entry while it expands | refused, naming the file, before the bytes are read into memory |
-//! | a zip bomb | [`Limits::max_zip_ratio`] (200) and `max_input` | while each entry is decompressed, 64 KiB at a time, whatever the entry's header claims | refused as soon as the entry grows past the bound, naming `archive.zip!entry` |
-//! | zip entries that escape (`../x`, `/etc/x`, `C:\x`) | none needed: entries are never written to disk | every entry name | the entry is skipped and reported (an error in strict mode) |
-//! | JSON nested thousands deep | [`Limits::max_depth`] (128, also `serde_json`'s own cap) | a flat scan of the bytes before any parser runs | refused, naming the line and byte; no recursion happens |
-//! | a line of hundreds of MB | [`Limits::max_line`] (16 MiB) | LDIF lines (folded lines joined) and CSV rows (bundle, credential report) | refused, naming the line |
-//! | billions of members claimed in a count field (`meta.count`, `totalResults`, `itemsPerPage`) | no pre-allocation from any count in the input: collections grow with the records actually present | SharpHound, SCIM | a count that disagrees with the records is a warning |
-//! | invalid UTF-8 | none needed | every reader | refused as malformed, or the record skipped, naming the file and the line (JSON: line and column) |
-//! | duplicate keys in a JSON object | none needed | JSON readers | the document is read, one of the values kept (for documents parsed whole, the last) |
+//! - **A huge file**: [`Limits::max_input`] (default 8 GiB). Checked on
+//!   the size on disk before a file is read (so it is never loaded), by
+//!   every reader and the zip reader again on the bytes they are given, and
+//!   on each zip entry while it expands. Refused, naming the file.
+//! - **A zip bomb**: [`Limits::max_zip_ratio`] (default 200) and
+//!   `max_input`, checked while each entry is decompressed, 64 KiB at a
+//!   time, whatever the entry's header claims. Refused as soon as the entry
+//!   grows past either bound, naming `archive.zip!entry`.
+//! - **Zip entries that escape** (`../x`, `/etc/x`, `C:\x`): entries are
+//!   never written to disk, and such names are refused anyway: a skip
+//!   naming the entry (an error in strict mode).
+//! - **JSON nested thousands deep**: [`Limits::max_depth`] (default 128,
+//!   also `serde_json`'s own cap), checked by a flat scan of the bytes
+//!   before any parser runs, so nothing recurses. Refused, naming the line
+//!   or byte.
+//! - **A line of hundreds of MB**: [`Limits::max_line`] (default 16 MiB),
+//!   checked on LDIF lines (folded lines joined) and CSV rows (the bundle,
+//!   the credential report). Refused, naming the line. JSON is not
+//!   line-oriented: `max_input` bounds it.
+//! - **Billions of members claimed in a count field** (`meta.count`,
+//!   `totalResults`, `itemsPerPage`): no allocation is sized from a count
+//!   in the input; collections grow with the records actually present. A
+//!   count that disagrees with the records is a warning.
+//! - **Invalid UTF-8**: refused as malformed, or the record skipped,
+//!   naming the file and the line (JSON: line and column).
+//! - **Duplicate keys in a JSON object**: the document is read and one of
+//!   the values kept (for documents parsed whole, the last).
 //!
 //! Memory stays proportional to the input: a reader holds the file's bytes
 //! and, for JSON, the parsed document (a few times the input size), so
