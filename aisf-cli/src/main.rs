@@ -120,6 +120,11 @@ enum Command {
         /// (info, low, medium, high, critical).
         #[arg(long, value_parser = parse_severity)]
         fail_on: Option<Severity>,
+        /// Replace the names, emails, usernames and ids of persons and
+        /// accounts in the findings by pseudonyms, consistent within this
+        /// report (and different in the next), in every output format.
+        #[arg(long)]
+        pseudonymise: bool,
     },
     /// Time the engine's standard workload on a generated organisation
     /// (build, open, verify, everyone's access, who-can-access, scan).
@@ -231,8 +236,8 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Demo { out, people, seed } => demo::run(&out, people, seed),
         Command::Ingest { inputs, out, strict, json } => ingest::run(&inputs, &out, strict, json),
-        Command::Scan { snapshot, policy, format, top, fail_on } => {
-            scan::run(&snapshot, policy.as_deref(), format, top, fail_on)
+        Command::Scan { snapshot, policy, format, top, fail_on, pseudonymise } => {
+            scan::run(&snapshot, policy.as_deref(), format, top, fail_on, pseudonymise)
         }
         Command::Bench { people, seed, json } => bench::run(people, seed, json),
         Command::Diff { old, new, policy, top, json } => {
