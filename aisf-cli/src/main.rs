@@ -122,6 +122,11 @@ enum Command {
         /// (info, low, medium, high, critical).
         #[arg(long, value_parser = parse_severity)]
         fail_on: Option<Severity>,
+        /// Replace the names, emails, usernames and ids of persons and
+        /// accounts in the findings by pseudonyms, consistent within this
+        /// report (and different in the next), in every output format.
+        #[arg(long)]
+        pseudonymise: bool,
     },
     /// The changes that would close a scan's findings, one step per change,
     /// highest risk first, as JSON or as commands to review for one kind of
@@ -304,8 +309,8 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Demo { out, people, seed } => demo::run(&out, people, seed),
         Command::Ingest { inputs, out, strict, json } => ingest::run(&inputs, &out, strict, json),
-        Command::Scan { snapshot, policy, format, top, fail_on } => {
-            scan::run(&snapshot, policy.as_deref(), format, top, fail_on)
+        Command::Scan { snapshot, policy, format, top, fail_on, pseudonymise } => {
+            scan::run(&snapshot, policy.as_deref(), format, top, fail_on, pseudonymise)
         }
         Command::Plan { snapshot, policy, format, out, no_check } => {
             report::run_plan(&snapshot, policy.as_deref(), format, out.as_deref(), no_check)

@@ -54,10 +54,17 @@ pub fn run(
     format: Format,
     top: usize,
     fail_on: Option<Severity>,
+    pseudonymise: bool,
 ) -> Outcome {
     let snap = open(path)?;
     let policy = load_policy(policy, &snap)?;
-    let result = scan(&snap, &policy, &ScanOptions::default());
+    let mut result = scan(&snap, &policy, &ScanOptions::default());
+    if pseudonymise {
+        // A fresh key per run: pseudonyms hold within this report only.
+        let clock = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+        let key = clock.map_or(0, |d| d.as_nanos() as u64) ^ u64::from(std::process::id());
+        aisf::graph::govern::pseudonymise(&mut result, &snap, key);
+    }
     match format {
         Format::Table => table(&result, top),
         Format::Json => {

@@ -163,6 +163,37 @@ fn scan_finds_every_injected_drift_of_the_demo_with_its_policy() {
 }
 
 #[test]
+fn scan_pseudonymise_hides_every_person_in_every_format() {
+    let dir = demo();
+    let org = aisf::core::synth::generate(&aisf::core::synth::OrgConfig::demo());
+    let emails: Vec<String> = org
+        .graph
+        .nodes()
+        .iter()
+        .filter_map(|n| match n.prop("email") {
+            Some(aisf::Value::Str(email)) => Some(email.clone()),
+            _ => None,
+        })
+        .collect();
+    assert!(emails.len() > 100);
+    for format in ["json", "csv", "sarif", "table"] {
+        let args = ["scan", "d/org.aisf", "--policy", "d/policy.toml", "--format", format];
+        let plain = text(&aisf(&args, dir.path()).stdout);
+        let mut hidden_args = args.to_vec();
+        hidden_args.push("--pseudonymise");
+        let out = aisf(&hidden_args, dir.path());
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let hidden = text(&out.stdout);
+        assert!(hidden.contains("anon-"), "{format}: no pseudonym in the output");
+        let named = |out: &str| emails.iter().filter(|e| out.contains(e.as_str())).count();
+        assert!(format == "table" || named(&plain) > 0, "{format}: the plain report names no one");
+        assert_eq!(named(&hidden), 0, "{format}: an email survived");
+        let ids = hidden.matches("person:").count();
+        assert_eq!(ids, hidden.matches("person:anon-").count(), "{format}: a person id survived");
+    }
+}
+
+#[test]
 fn scan_csv_has_a_header_and_a_row_per_finding() {
     let dir = demo();
     let out =

@@ -40,6 +40,7 @@ pub mod ingest;
 mod model;
 pub mod policy;
 pub mod props;
+pub mod pseudonym;
 pub mod synth;
 
 pub use model::{DuplicateNode, Edge, EdgeKind, Graph, Node, NodeKind, Props, Value};

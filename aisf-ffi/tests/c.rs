@@ -30,8 +30,8 @@ fn library_dir() -> PathBuf {
     let dir = exe.parent().and_then(Path::parent).expect("<target>/<profile>/deps/<test>");
     assert!(
         dir.join("libaisf_ffi.a").exists() && dir.join("libaisf_ffi.so").exists(),
-        "{}: libaisf_ffi.a or libaisf_ffi.so is missing: run the tests through \
-         `cargo test -p aisf-ffi`, which builds them",
+        "{}: libaisf_ffi.a or libaisf_ffi.so is missing: run `cargo build -p aisf-ffi` \
+         first (scripts/test does)",
         dir.display()
     );
     dir.to_path_buf()

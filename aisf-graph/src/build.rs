@@ -15,7 +15,7 @@ use xxhash_rust::xxh3::xxh3_64;
 use crate::error::BuildError;
 use crate::format::{
     ALIGN, ENTRY_LEN, Entry, FOOTER_LEN, HEADER_LEN, Header, NONE, SectionKind, VERSION_MAJOR,
-    VERSION_MINOR, align_up, encode_footer,
+    VERSION_MINOR, align_up, encode_footer, section_hash,
 };
 use crate::manifest::{BitmapInfo, Column, ColumnType, EdgeKindInfo, KindRange, Manifest};
 
@@ -162,6 +162,58 @@ pub(crate) fn write_atomically(
     result.map_err(io)
 }
 
+/// Removes the temporary files that writers killed mid-build (power loss,
+/// `SIGKILL`) left beside `path`, and returns their paths.
+///
+/// [`build`] writes to `.NAME.tmp.PID.N` in the target's folder and renames
+/// it over `NAME` only once it is complete and synced; a writer that dies
+/// before the rename leaves that file behind, and never a damaged `NAME`.
+/// AISF never reads these files. Only files of that pattern for this
+/// target, last modified at least `min_age` ago, are removed. A writer
+/// still running also has such a file: removing it makes that writer fail
+/// with an error (the target stays as it was), so pass a `min_age` longer
+/// than any build takes, or call this when no writer runs.
+///
+/// # Errors
+///
+/// The I/O error of listing the folder or removing a file.
+pub fn remove_stale_temp_files(
+    path: &Path,
+    min_age: std::time::Duration,
+) -> std::io::Result<Vec<PathBuf>> {
+    let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return Ok(Vec::new());
+    };
+    let prefix = format!(".{name}.tmp.");
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let now = std::time::SystemTime::now();
+    let mut removed = Vec::new();
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file_name.strip_prefix(&prefix) else { continue };
+        // PID.N, both numbers: anything else is not ours.
+        let ours = rest.split('.').count() == 2
+            && rest.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+        let meta = entry.metadata()?;
+        if !ours || !meta.is_file() {
+            continue;
+        }
+        let age = meta.modified().ok().and_then(|m| now.duration_since(m).ok());
+        if age.unwrap_or_default() < min_age {
+            continue;
+        }
+        match fs::remove_file(entry.path()) {
+            Ok(()) => removed.push(entry.path()),
+            // Renamed into place or removed by its writer meanwhile.
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+            Err(err) => return Err(err),
+        }
+    }
+    removed.sort();
+    Ok(removed)
+}
+
 /// A section's contents before it is written.
 enum Bytes {
     U8(Vec<u8>),
@@ -210,7 +262,10 @@ impl Layout {
     fn new(sections: Vec<Section>, counts: Counts) -> Layout {
         let table_len = (sections.len() * ENTRY_LEN) as u64;
         let mut at = align_up(HEADER_LEN as u64 + table_len);
-        let hashes: Vec<u64> = sections.par_iter().map(|s| xxh3_64(s.bytes.as_bytes())).collect();
+        let hashes: Vec<u64> = sections
+            .par_iter()
+            .map(|s| section_hash(s.kind as u16, s.index, s.bytes.as_bytes()))
+            .collect();
 
         let mut entries = Vec::with_capacity(sections.len());
         for (s, hash) in sections.iter().zip(hashes) {

@@ -50,12 +50,16 @@
 //! ```text
 //!  0      2      4      8              16             24             32
 //!  +------+------+------+--------------+--------------+--------------+
-//!  | kind | index| zero | offset       | len          | xxh3 of data |
+//!  | kind | index| zero | offset       | len          | checksum     |
 //!  +------+------+------+--------------+--------------+--------------+
 //! ```
 //!
 //! `kind` says what the section holds ([`SectionKind`]); `index` tells apart
-//! sections of one kind (the property column they belong to). Sections do
+//! sections of one kind (the property column they belong to). The checksum
+//! is [`section_hash`]: the XXH3-64 of the section's bytes seeded with its
+//! kind and index, so that two sections of the same shape exchanged in the
+//! table (by a tool that then recomputed the table's own checksum) fail
+//! verification instead of being read under each other's label. Sections do
 //! not overlap, start on 64-byte boundaries and end before the footer.
 //! Unknown kinds are ignored, so a minor version may add sections.
 //!
@@ -140,7 +144,7 @@
 //!   files will be read by a compatibility path or refused with advice to
 //!   rebuild the snapshot from its sources.
 
-use xxhash_rust::xxh3::xxh3_64;
+use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 /// The first eight bytes of every snapshot.
 pub const MAGIC: [u8; 8] = *b"\x89AISF\r\n\x1a";
@@ -165,6 +169,12 @@ pub const NONE: u32 = u32::MAX;
 
 #[cfg(target_endian = "big")]
 compile_error!("aisf-graph reads snapshot arrays in place and supports little-endian targets only");
+
+/// The checksum of a section: XXH3-64 of its bytes with the seed
+/// `kind << 16 | index`, which binds the bytes to the table row naming them.
+pub fn section_hash(kind: u16, index: u16, data: &[u8]) -> u64 {
+    xxh3_64_with_seed(data, (u64::from(kind) << 16) | u64::from(index))
+}
 
 /// What a section holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -288,7 +298,7 @@ pub struct Entry {
     pub offset: u64,
     /// Length in bytes.
     pub len: u64,
-    /// XXH3-64 of the section's bytes.
+    /// The section's checksum ([`section_hash`]).
     pub hash: u64,
 }
 

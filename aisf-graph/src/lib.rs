@@ -56,7 +56,9 @@ mod scc;
 mod snapshot;
 mod verify;
 
-pub use build::{BuildOptions, BuildReport, UnknownEnds, build, build_bytes};
+pub use build::{
+    BuildOptions, BuildReport, UnknownEnds, build, build_bytes, remove_stale_temp_files,
+};
 pub use diff::{DiffOptions, SnapshotDiff, diff};
 pub use error::{BuildError, Error, OpenError, VerifyError};
 pub use query::{Access, AllAccess, Explanation, Filter, Step, WhatIf, Who, count_in};

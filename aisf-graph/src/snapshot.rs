@@ -13,7 +13,7 @@ use xxhash_rust::xxh3::xxh3_64;
 use crate::error::{OpenError, VerifyError};
 use crate::format::{
     ALIGN, ENDIAN_CHECK, ENTRY_LEN, Entry, FOOTER_LEN, FOOTER_MAGIC, HEADER_LEN, Header, MAGIC,
-    NONE, SectionKind, VERSION_MAJOR, le_u16, le_u32, le_u64,
+    NONE, SectionKind, VERSION_MAJOR, le_u16, le_u32, le_u64, section_hash,
 };
 use crate::manifest::{ArchivedManifest, Column, ColumnType, Manifest};
 
@@ -663,7 +663,7 @@ impl Snapshot {
         let bytes = self.data.bytes();
         self.entries.par_iter().try_for_each(|e| {
             let data = bytes.get(e.offset as usize..(e.offset + e.len) as usize).unwrap_or(&[]);
-            let computed = xxh3_64(data);
+            let computed = section_hash(e.kind, e.index, data);
             if computed == e.hash {
                 Ok(())
             } else {

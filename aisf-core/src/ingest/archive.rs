@@ -20,7 +20,8 @@ use super::{IngestError, Place, ReadOptions, Sink, detect};
 /// # Errors
 ///
 /// [`IngestError::Malformed`] when the bytes are not a zip archive or an
-/// entry cannot be decompressed; [`IngestError::Limit`] when an entry
+/// entry cannot be decompressed; [`IngestError::Limit`] when the archive
+/// is over [`Limits::max_input`](super::Limits::max_input) or an entry
 /// expands past the limits; [`IngestError::UnknownFormat`] for an entry no
 /// reader recognises in strict mode; and whatever the entry's reader
 /// returns. Refused entries are skips (errors in strict mode).
@@ -30,6 +31,16 @@ pub fn read_zip(
     opts: &ReadOptions,
     sink: &mut Sink,
 ) -> Result<(), IngestError> {
+    if bytes.len() as u64 > opts.limits.max_input {
+        return Err(IngestError::Limit {
+            place: Place::file(file),
+            message: format!(
+                "input of {} bytes is over the limit of {}",
+                bytes.len(),
+                opts.limits.max_input
+            ),
+        });
+    }
     let mut archive =
         zip::ZipArchive::new(Cursor::new(bytes)).map_err(|err| IngestError::Malformed {
             place: Place::file(file),
@@ -173,12 +184,12 @@ mod tests {
             "{msg}"
         );
 
-        // The size bound holds on its own too.
+        // The size bound holds on its own too (the archive itself is under it).
         let mut opts = ReadOptions::default();
-        opts.limits.max_input = 1000;
+        opts.limits.max_input = 10_000;
         opts.limits.max_zip_ratio = u64::MAX;
         let err = read_zip(&bytes, "b.zip", &opts, &mut Sink::new(Mode::Lenient)).unwrap_err();
-        assert_eq!(err.to_string(), "b.zip!bomb.json: entry expands past the limit of 1000 bytes");
+        assert_eq!(err.to_string(), "b.zip!bomb.json: entry expands past the limit of 10000 bytes");
     }
 
     #[test]

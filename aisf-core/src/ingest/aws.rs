@@ -102,7 +102,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::Value as Json;
 
-use super::b_common::{Dropped, Edges};
+use super::b_common::{self, Dropped, Edges, is_secret};
 use super::b_json::{self, Fields, Object, child, describe, index, str_of};
 use super::{Format, IngestError, Place, ReadOptions, Sink};
 use crate::{Edge, EdgeKind, Node, NodeKind, Value, props};
@@ -589,7 +589,8 @@ impl Reader<'_> {
             }
         };
 
-        node.props.insert("statements".into(), statement.to_string().into());
+        let kept = b_common::without_secrets(statement);
+        node.props.insert("statements".into(), kept.to_string().into());
         let mut actions = BTreeSet::new();
         let mut privileged = false;
         for statement in statements {
@@ -703,7 +704,7 @@ fn trusted_principals(document: Option<&Json>) -> Vec<String> {
                 out.insert(any.clone());
             }
             Some(Json::Object(by_kind)) => {
-                for (kind, values) in by_kind {
+                for (kind, values) in by_kind.iter().filter(|(kind, _)| !is_secret(kind)) {
                     for value in strings(Some(values)) {
                         out.insert(format!("{kind}:{value}"));
                     }

@@ -65,6 +65,22 @@ pub(crate) fn is_secret(name: &str) -> bool {
     SECRETS.contains(&folded)
 }
 
+/// A copy of a JSON value without the keys that name secrets, at any
+/// depth: for documents kept whole as a property (an IAM policy's
+/// statements), where a secret must not ride along.
+pub(crate) fn without_secrets(doc: &Json) -> Json {
+    match doc {
+        Json::Object(map) => Json::Object(
+            map.iter()
+                .filter(|(key, _)| !is_secret(key))
+                .map(|(key, value)| (key.clone(), without_secrets(value)))
+                .collect(),
+        ),
+        Json::Array(items) => Json::Array(items.iter().map(without_secrets).collect()),
+        other => other.clone(),
+    }
+}
+
 /// Counts, per attribute name, the secret values a source held and the
 /// reader dropped, so that the report can say so without the values.
 #[derive(Debug, Default)]

@@ -48,7 +48,7 @@
 use std::fs;
 use std::path::Path;
 
-use super::b_common::next_csv_row;
+use super::b_common::{is_secret, next_csv_row};
 use super::dates::parse_timestamp;
 use super::{Format, IngestError, Place, ReadOptions, Sink};
 use crate::{Edge, EdgeKind, Node, NodeKind, Value, props};
@@ -374,6 +374,9 @@ pub fn read_file(
         .map(|h| h.trim_start_matches('\u{feff}').to_string())
         .collect();
     let table = Table::new(kind, &headers, map, file)?;
+    for header in &table.secret {
+        sink.warn(format!("{file}: column '{header}' holds secrets; its values were left out"));
+    }
 
     let mut record = csv::StringRecord::new();
     while let Some(line) = next_csv_row(&mut reader, &mut record, file, &opts.limits, sink)? {
@@ -393,6 +396,8 @@ struct Table {
     ends: Option<(usize, usize, EdgeKind)>,
     /// Columns kept as properties: (index, header, property, type).
     extra: Vec<(usize, String, String, Typed)>,
+    /// Columns left out because their name says they hold secrets.
+    secret: Vec<String>,
 }
 
 impl Table {
@@ -419,7 +424,8 @@ impl Table {
             }
         };
 
-        let mut table = Table { kind, cols: Vec::new(), ends: None, extra: Vec::new() };
+        let mut table =
+            Table { kind, cols: Vec::new(), ends: None, extra: Vec::new(), secret: Vec::new() };
         let mut parts = Vec::new();
         if let Some(columns) = kind.node_columns() {
             for (name, col) in columns {
@@ -456,6 +462,11 @@ impl Table {
         for (at, header) in headers.iter().enumerate() {
             if !used.contains(&at) && !header.is_empty() {
                 let (key, typed) = Typed::of_header(header);
+                // Passwords, keys, tokens and photos never enter the graph.
+                if is_secret(key) {
+                    table.secret.push(header.clone());
+                    continue;
+                }
                 table.extra.push((at, header.clone(), key.to_string(), typed));
             }
         }

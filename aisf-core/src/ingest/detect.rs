@@ -8,6 +8,7 @@
 //! their names.
 
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::json_support::strip_bom;
@@ -222,7 +223,26 @@ pub(crate) fn ingest_path(
 
 fn ingest_file(path: &Path, opts: &ReadOptions, sink: &mut Sink) -> Result<(), IngestError> {
     let name = path.display().to_string();
-    let bytes = fs::read(path).map_err(|source| io_error(path, source))?;
+    // The size on disk is checked before anything is read, so a huge file
+    // is refused without being loaded; the read itself is bounded too, in
+    // case the file grows meanwhile.
+    let size = fs::metadata(path).map_err(|source| io_error(path, source))?.len();
+    let max = opts.limits.max_input;
+    let too_big = |size: u64| IngestError::Limit {
+        place: Place::file(name.as_str()),
+        message: format!("input of {size} bytes is over the limit of {max}"),
+    };
+    if size > max {
+        return Err(too_big(size));
+    }
+    let mut bytes = Vec::new();
+    let file = fs::File::open(path).map_err(|source| io_error(path, source))?;
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|source| io_error(path, source))?;
+    if bytes.len() as u64 > max {
+        return Err(too_big(bytes.len() as u64));
+    }
     let is_zip = bytes.starts_with(b"PK\x03\x04")
         || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip"));
     if is_zip {

@@ -23,6 +23,7 @@ pub mod entra;
 pub mod google;
 mod json_support;
 pub mod ldif;
+pub mod limits;
 pub mod okta;
 pub mod opengraph;
 pub mod scim;
@@ -31,6 +32,8 @@ pub mod sharphound;
 mod test_support;
 
 use serde::Serialize;
+
+pub use limits::Limits;
 
 use crate::{Edge, Graph, Node, NodeKind, Value};
 
@@ -72,28 +75,6 @@ impl fmt::Display for Place {
             write!(f, "#{pointer}")?;
         }
         Ok(())
-    }
-}
-
-/// Bounds that keep hostile inputs from exhausting memory or the stack.
-///
-/// Every reader checks the ones that apply to it and reports a breach as
-/// [`IngestError::Limit`] naming the place.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Limits {
-    /// Deepest JSON nesting accepted.
-    pub max_depth: usize,
-    /// Longest line accepted in line-oriented formats, in bytes.
-    pub max_line: usize,
-    /// Largest single input (file or zip entry, after decompression), in bytes.
-    pub max_input: u64,
-    /// Largest ratio of decompressed to compressed size for a zip entry.
-    pub max_zip_ratio: u64,
-}
-
-impl Default for Limits {
-    fn default() -> Limits {
-        Limits { max_depth: 128, max_line: 16 << 20, max_input: 8 << 30, max_zip_ratio: 200 }
     }
 }
 

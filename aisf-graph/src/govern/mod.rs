@@ -66,6 +66,8 @@ pub mod risk;
 
 use aisf_core::finding::{Action, Finding, RuleId};
 use aisf_core::policy::{Policy, Severity};
+use aisf_core::pseudonym::{Identity, Pseudonymiser};
+use aisf_core::{NodeKind, Value, props};
 use rayon::prelude::*;
 
 use crate::snapshot::Snapshot;
@@ -184,6 +186,37 @@ pub(crate) enum Remedy {
     /// Cut the first direct membership, role or grant on the path to the
     /// target; this action when there is no path.
     CutPath(Action),
+}
+
+/// The persons and accounts of a snapshot as identities to hide: each
+/// with its id, name, email and username.
+pub fn identities(snapshot: &Snapshot) -> Vec<Identity> {
+    let mut out = Vec::new();
+    for kind in [NodeKind::Person, NodeKind::Account] {
+        for v in snapshot.kind_range(&kind) {
+            let node = snapshot.node(crate::NodeId(v));
+            let mut identity = Identity::new(node.id());
+            identity.names.extend(node.name().map(str::to_string));
+            for (key, list) in
+                [(props::EMAIL, &mut identity.emails), (props::USERNAME, &mut identity.usernames)]
+            {
+                if let Some(Value::Str(text)) = node.prop(key) {
+                    list.push(text);
+                }
+            }
+            out.push(identity);
+        }
+    }
+    out
+}
+
+/// Replaces the names, emails, usernames and ids of persons and accounts
+/// in every finding of `scan` by pseudonyms derived from `key` (see
+/// [`aisf_core::pseudonym`]): the same person gets the same pseudonym in
+/// every finding of the report; another key gives other pseudonyms.
+pub fn pseudonymise(scan: &mut Scan, snapshot: &Snapshot, key: u64) {
+    let p = Pseudonymiser::new(key, identities(snapshot));
+    scan.findings.par_iter_mut().for_each(|f| p.finding(f));
 }
 
 /// Compares a snapshot with a policy and returns every finding, highest
