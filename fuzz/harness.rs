@@ -64,7 +64,7 @@ pub fn run(name: &str, data: &[u8]) -> bool {
 /// refuse an input are exercised too.
 fn fuzz_options() -> ReadOptions {
     let limits = Limits { max_depth: 48, max_line: 4096, max_input: 1 << 20, max_zip_ratio: 50 };
-    ReadOptions { system: None, limits }
+    ReadOptions { system: None, limits, ..ReadOptions::default() }
 }
 
 /// Every query, on whatever opened. Answers are thrown away: the point is

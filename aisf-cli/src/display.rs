@@ -81,3 +81,14 @@ pub fn table(rows: &[Vec<String>], max: usize) {
         }
     }
 }
+
+/// Rewrites the one progress line on standard error. Only called when
+/// standard error is a terminal.
+pub fn progress(message: &str) {
+    eprint!("\r\x1b[2K{message}");
+}
+
+/// Clears the progress line.
+pub fn progress_done() {
+    eprint!("\r\x1b[2K");
+}

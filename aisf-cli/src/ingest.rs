@@ -3,7 +3,11 @@
 use std::path::{Path, PathBuf};
 
 use aisf::core::correlate::{CorrelationConfig, correlate};
-use aisf::core::ingest::{Mode, ReadOptions, ingest_paths};
+use std::io::IsTerminal;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use aisf::core::ingest::{Mode, Progress, ProgressHook, ReadOptions, ingest_paths};
 use aisf::graph::{BuildOptions, UnknownEnds, build};
 use serde_json::json;
 
@@ -21,14 +25,29 @@ pub fn run(inputs: &[PathBuf], out: &Path, strict: bool, as_json: bool) -> Outco
         }
     }
     let mode = if strict { Mode::Strict } else { Mode::Lenient };
-    let (mut graph, report) = ingest_paths(inputs, &ReadOptions::default(), mode)
-        .map_err(|e| Failure::new(Exit::Input, format!("{e} (nothing was written)")))?;
+    // Progress only where a person watches: never into a pipe or a log.
+    let watched = std::io::stderr().is_terminal();
+    let opts = ReadOptions { progress: watched.then(hook), ..ReadOptions::default() };
+    let read = ingest_paths(inputs, &opts, mode);
+    if watched {
+        display::progress("correlating and building the snapshot...");
+    }
+    let (mut graph, report) = read.map_err(|e| {
+        if watched {
+            display::progress_done();
+        }
+        Failure::new(Exit::Input, format!("{e} (nothing was written)"))
+    })?;
     let correlation = correlate(&mut graph, &CorrelationConfig::default());
 
     // Edges to objects no source defined stay out of the snapshot, and are
     // counted: the report lists them by id.
     let opts = BuildOptions { unknown_ends: UnknownEnds::Skip, ..BuildOptions::default() };
-    let built = build(&graph, out, &opts).map_err(|e| {
+    let built = build(&graph, out, &opts);
+    if watched {
+        display::progress_done();
+    }
+    let built = built.map_err(|e| {
         Failure::new(Exit::Output, format!("{}: cannot write the snapshot: {e}", out.display()))
     })?;
 
@@ -84,4 +103,24 @@ pub fn run(inputs: &[PathBuf], out: &Path, strict: bool, as_json: bool) -> Outco
     ));
     display::line(format!("wrote {}: {} nodes, {} edges", out.display(), built.nodes, built.edges));
     Ok(())
+}
+
+/// The progress line: the file, the count of records, nodes and edges, and
+/// the rate, at most five times a second.
+fn hook() -> ProgressHook {
+    let start = Instant::now();
+    let last = Mutex::new(None::<Instant>);
+    ProgressHook::new(move |p: &Progress| {
+        let now = Instant::now();
+        let Ok(mut last) = last.lock() else { return };
+        if last.is_some_and(|t| now.duration_since(t) < Duration::from_millis(200)) {
+            return;
+        }
+        *last = Some(now);
+        let rate = p.total as f64 / start.elapsed().as_secs_f64().max(1e-3);
+        display::progress(&format!(
+            "file {}: {} ({} records, {} nodes, {} edges; {:.0} objects/s overall)",
+            p.files, p.file, p.records, p.nodes, p.edges, rate
+        ));
+    })
 }

@@ -35,7 +35,7 @@ fn all_readers() -> Vec<(&'static str, Reader)> {
 }
 
 fn read(reader: Reader, bytes: &[u8], file: &str, limits: Limits) -> Result<Sink, IngestError> {
-    let opts = ReadOptions { system: None, limits };
+    let opts = ReadOptions { system: None, limits, ..ReadOptions::default() };
     let mut sink = Sink::new(Mode::Lenient);
     reader(bytes, file, &opts, &mut sink)?;
     Ok(sink)
@@ -262,7 +262,7 @@ fn zip_entries_that_escape_are_refused_and_bombs_are_stopped_naming_the_entry() 
 
     // A total cap too: entries within the ratio but over max_input.
     let limits = Limits { max_input: 1 << 20, ..Limits::default() };
-    let opts = ReadOptions { system: None, limits };
+    let opts = ReadOptions { system: None, limits, ..ReadOptions::default() };
     let noise: Vec<u8> =
         (0..3u32 << 20).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
     std::fs::write(&path, zip_of(&[("users.json", &noise)])).unwrap();

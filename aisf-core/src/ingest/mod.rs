@@ -87,6 +87,48 @@ pub struct ReadOptions {
     pub system: Option<String>,
     /// Bounds on hostile inputs.
     pub limits: Limits,
+    /// Told how far a long ingest has got (see [`Progress`]); the library
+    /// itself shows nothing.
+    pub progress: Option<ProgressHook>,
+}
+
+/// How far an ingest has got, as told to a [`ProgressHook`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Progress {
+    /// The file being read (or just finished).
+    pub file: String,
+    /// Files started so far, this one included.
+    pub files: u64,
+    /// Records, nodes and edges read from this file so far.
+    pub records: u64,
+    /// Nodes read from this file so far.
+    pub nodes: u64,
+    /// Edges read from this file so far.
+    pub edges: u64,
+    /// Nodes and edges read from every file so far.
+    pub total: u64,
+}
+
+/// A callback told about progress: when each file starts, then every
+/// [`ProgressHook::EVERY`] nodes and edges. It runs on the reading thread,
+/// so it should return quickly.
+#[derive(Clone)]
+pub struct ProgressHook(std::sync::Arc<dyn Fn(&Progress) + Send + Sync>);
+
+impl ProgressHook {
+    /// How many nodes and edges between two calls within a file.
+    pub const EVERY: u64 = 1 << 16;
+
+    /// Wraps a callback.
+    pub fn new(f: impl Fn(&Progress) + Send + Sync + 'static) -> ProgressHook {
+        ProgressHook(std::sync::Arc::new(f))
+    }
+}
+
+impl std::fmt::Debug for ProgressHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ProgressHook(..)")
+    }
 }
 
 /// How a reader treats a record it cannot use.
@@ -244,12 +286,43 @@ pub struct Sink {
     node_source: Vec<u32>,
     report: IngestReport,
     mode: Mode,
+    progress: Option<ProgressHook>,
+    /// Nodes and edges taken so far, over every file.
+    taken: u64,
 }
 
 impl Sink {
     /// An empty sink.
     pub fn new(mode: Mode) -> Sink {
         Sink { mode, ..Sink::default() }
+    }
+
+    /// Tells `hook` how far reading has got.
+    pub fn with_progress(mut self, hook: Option<ProgressHook>) -> Sink {
+        self.progress = hook;
+        self
+    }
+
+    fn tell(&mut self) {
+        let Some(hook) = &self.progress else { return };
+        let files = self.report.sources.len() as u64;
+        let Some(s) = self.report.sources.last() else { return };
+        hook.0(&Progress {
+            file: s.file.clone(),
+            files,
+            records: s.records,
+            nodes: s.nodes,
+            edges: s.edges,
+            total: self.taken,
+        });
+    }
+
+    /// Counts one node or edge, and tells the hook every so often.
+    fn took(&mut self) {
+        self.taken += 1;
+        if self.progress.is_some() && self.taken.is_multiple_of(ProgressHook::EVERY) {
+            self.tell();
+        }
     }
 
     /// The mode readers should follow.
@@ -264,6 +337,7 @@ impl Sink {
             format: format.name().to_string(),
             ..SourceReport::default()
         });
+        self.tell();
     }
 
     fn current(&mut self) -> &mut SourceReport {
@@ -284,6 +358,7 @@ impl Sink {
     pub fn node(&mut self, node: Node) {
         let source = self.report.sources.len().saturating_sub(1) as u32;
         self.current().nodes += 1;
+        self.took();
         let Some(at) = self.graph.position(&node.id) else {
             self.graph.add_node(node).expect("the id was just looked up");
             self.node_source.push(source);
@@ -330,6 +405,7 @@ impl Sink {
     /// Adds an edge.
     pub fn edge(&mut self, edge: Edge) {
         self.current().edges += 1;
+        self.took();
         self.graph.add_edge(edge);
     }
 
@@ -447,7 +523,7 @@ pub fn ingest_paths(
     opts: &ReadOptions,
     mode: Mode,
 ) -> Result<(Graph, IngestReport), IngestError> {
-    let mut sink = Sink::new(mode);
+    let mut sink = Sink::new(mode).with_progress(opts.progress.clone());
     for path in paths {
         detect::ingest_path(path, opts, &mut sink)?;
     }
@@ -472,6 +548,37 @@ mod tests {
         assert_eq!(report.conflicts.len(), 1);
         assert_eq!(report.conflicts[0].kept, ("true".into(), "a.json".into()));
         assert_eq!(report.conflicts[0].other, ("false".into(), "b.json".into()));
+    }
+
+    #[test]
+    fn progress_is_told_at_each_file_and_every_so_many_objects() {
+        use std::sync::{Arc, Mutex};
+        let seen: Arc<Mutex<Vec<Progress>>> = Arc::default();
+        let log = Arc::clone(&seen);
+        let hook = ProgressHook::new(move |p| log.lock().unwrap().push(p.clone()));
+        let mut sink = Sink::new(Mode::Lenient).with_progress(Some(hook));
+        sink.begin("a.csv", Format::CsvBundle);
+        let n = 3 * ProgressHook::EVERY + 5;
+        for i in 0..n {
+            sink.edge(Edge::new(EdgeKind::MemberOf, format!("u{i}"), "g"));
+        }
+        sink.begin("b.csv", Format::CsvBundle);
+        sink.node(Node::new("g", NodeKind::Group));
+        let (graph, _) = sink.finish();
+        assert_eq!(graph.edge_count() as u64, n);
+        let seen = seen.lock().unwrap();
+        let files: Vec<(&str, u64)> = seen.iter().map(|p| (p.file.as_str(), p.files)).collect();
+        assert_eq!(files, [("a.csv", 1), ("a.csv", 1), ("a.csv", 1), ("a.csv", 1), ("b.csv", 2)]);
+        let totals: Vec<u64> = seen.iter().map(|p| p.total).collect();
+        let every = ProgressHook::EVERY;
+        assert_eq!(totals, [0, every, 2 * every, 3 * every, n]);
+        assert_eq!(seen[3].edges, 3 * every);
+
+        // Without a hook nothing is told and nothing changes.
+        let mut quiet = Sink::new(Mode::Lenient);
+        quiet.begin("a.csv", Format::CsvBundle);
+        quiet.edge(Edge::new(EdgeKind::MemberOf, "u", "g"));
+        assert_eq!(quiet.finish().0.edge_count(), 1);
     }
 
     #[test]
