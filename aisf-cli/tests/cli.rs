@@ -299,3 +299,40 @@ fn a_reader_that_goes_away_is_not_a_panic() {
     let out = child.wait_with_output().unwrap();
     assert!(!text(&out.stderr).contains("panicked"), "{}", text(&out.stderr));
 }
+
+#[test]
+fn a_snapshot_from_a_newer_format_is_refused_with_what_to_do_and_no_output() {
+    let dir = demo();
+    let mut bytes = std::fs::read(dir.path().join("d/org.aisf")).unwrap();
+    // The header's major version (bytes 8..10, little-endian).
+    bytes[8..10].copy_from_slice(&99u16.to_le_bytes());
+    std::fs::write(dir.path().join("newer.aisf"), &bytes).unwrap();
+    for args in [
+        vec!["scan", "newer.aisf"],
+        vec!["who", "newer.aisf", "Domain Admins"],
+        vec!["report", "newer.aisf", "--out", "evidence"],
+    ] {
+        let out = aisf(&args, dir.path());
+        assert_eq!(out.status.code(), Some(4), "{args:?}: {}", text(&out.stderr));
+        let err = text(&out.stderr);
+        assert!(err.contains("newer.aisf") && err.contains("99.0"), "{err}");
+        assert!(out.stdout.is_empty(), "{args:?} printed output");
+    }
+    assert!(!dir.path().join("evidence").exists(), "no partial report folder");
+}
+
+#[test]
+fn version_and_help_name_the_program_and_show_examples() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = aisf(&["--version"], dir.path());
+    assert!(out.status.success());
+    assert_eq!(text(&out.stdout).trim(), format!("aisf {}", env!("CARGO_PKG_VERSION")));
+    for command in [
+        "demo", "ingest", "scan", "plan", "report", "fleet", "bench", "diff", "info", "access",
+        "who", "explain", "what-if",
+    ] {
+        let out = aisf(&[command, "--help"], dir.path());
+        assert!(out.status.success(), "{command}");
+        assert!(text(&out.stdout).contains("Example"), "{command} --help has no example");
+    }
+}
