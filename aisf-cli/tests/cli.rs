@@ -2,30 +2,13 @@
 //! leaves on disk.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn aisf(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_aisf"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the aisf binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+mod common;
+use common::{aisf, demo, text};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures")
-}
-
-/// Runs the demo once in a fresh folder and returns the folder.
-fn demo() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let out = aisf(&["demo", "--out", "d"], dir.path());
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    dir
 }
 
 #[test]

@@ -1,19 +1,7 @@
 //! End-to-end tests of `aisf diff` on snapshots the demo writes.
 
-use std::path::Path;
-use std::process::{Command, Output};
-
-fn aisf(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_aisf"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the aisf binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+mod common;
+use common::{aisf, text};
 
 /// Two demo organisations of different seeds and sizes, in `a/` and `b/`.
 fn two_demos() -> tempfile::TempDir {

@@ -1,20 +1,10 @@
 //! End-to-end tests of `aisf fleet`: tenants found in a folder, one row
 //! each, tenant policies, unreadable tenants and exit codes.
 
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn aisf(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_aisf"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the aisf binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+mod common;
+use common::{aisf, text};
 
 /// A fleet folder: two tenant folders made by the demo (each with its own
 /// policy.toml) and one bare snapshot file.

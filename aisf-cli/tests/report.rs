@@ -1,27 +1,10 @@
 //! End-to-end tests of `aisf plan`, `aisf report` and `aisf scan --format
 //! html`, on the demo organisation.
 
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn aisf(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_aisf"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the aisf binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn demo() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let out = aisf(&["demo", "--out", "d"], dir.path());
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    dir
-}
+mod common;
+use common::{aisf, demo, text};
 
 const SNAP: &str = "d/org.aisf";
 const POLICY: &str = "d/policy.toml";

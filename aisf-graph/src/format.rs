@@ -81,23 +81,25 @@
 //! roles, entitlements, resources, systems, then the open kinds by name), so
 //! that a node's kind is a range check. `n` is the node count.
 //!
-//! | kind | contents |
-//! |---|---|
-//! | `Manifest` | rkyv archive of [`crate::manifest::Manifest`]: kind ranges, edge kinds, systems, property columns, bitmap directory, counts |
-//! | `StrOffsets` | `u64[s + 1]`: string `i` is `StrBytes[off[i]..off[i+1]]` |
-//! | `StrBytes` | UTF-8 bytes of every string, sorted and deduplicated, so string ids order like the strings |
-//! | `NodeId` | `u32[n]`: the string id of each node's id |
-//! | `NodeName` | `u32[n]`: the string id of each node's name, or `u32::MAX` |
-//! | `NodeSystem` | `u32[n]`: the index into the manifest's systems, or `u32::MAX` |
-//! | `IdIndex` | `u32[n]`: node ids ordered by their id string (binary search) |
-//! | `NameIndex` | `u32[k]`: named nodes ordered by (name, node) |
-//! | `{Acc,Oth}{Fwd,Rev}Off` | `u32[n + 1]`: CSR row offsets |
-//! | `{Acc,Oth}{Fwd,Rev}Tgt` | `u32[m]`: the other end of each edge |
-//! | `{Acc,Oth}{Fwd,Rev}Kind` | `u16[m]`: the edge kind of each edge |
-//! | `SccId` | `u32[n]`: the strongly connected component of each node over access edges |
-//! | `CompOff`, `CompTgt` | CSR of the condensation: component `c` to the components it reaches in one step |
-//! | `Bitmaps` | roaring bitmaps in the portable format, located by the manifest |
-//! | `PropOwners`, `PropValues`, `PropSortedValues`, `PropSortedOwners`, `PropListItems` | property columns (below) |
+//! - `Manifest`: rkyv archive of [`crate::manifest::Manifest`]: kind ranges, edge kinds, systems,
+//!   property columns, bitmap directory, counts
+//! - `StrOffsets`: `u64[s + 1]`: string `i` is `StrBytes[off[i]..off[i+1]]`
+//! - `StrBytes`: UTF-8 bytes of every string, sorted and deduplicated, so string ids order like the
+//!   strings
+//! - `NodeId`: `u32[n]`: the string id of each node's id
+//! - `NodeName`: `u32[n]`: the string id of each node's name, or `u32::MAX`
+//! - `NodeSystem`: `u32[n]`: the index into the manifest's systems, or `u32::MAX`
+//! - `IdIndex`: `u32[n]`: node ids ordered by their id string (binary search)
+//! - `NameIndex`: `u32[k]`: named nodes ordered by (name, node)
+//! - `{Acc,Oth}{Fwd,Rev}Off`: `u32[n + 1]`: CSR row offsets
+//! - `{Acc,Oth}{Fwd,Rev}Tgt`: `u32[m]`: the other end of each edge
+//! - `{Acc,Oth}{Fwd,Rev}Kind`: `u16[m]`: the edge kind of each edge
+//! - `SccId`: `u32[n]`: the strongly connected component of each node over access edges
+//! - `CompOff`, `CompTgt`: CSR of the condensation: component `c` to the components it reaches in
+//!   one step
+//! - `Bitmaps`: roaring bitmaps in the portable format, located by the manifest
+//! - `PropOwners`, `PropValues`, `PropSortedValues`, `PropSortedOwners`, `PropListItems`: property
+//!   columns (below)
 //!
 //! Edges are kept in two groups: the access group (kinds through which
 //! access flows: memberships, role assignments, grants, entitlement on

@@ -4,19 +4,20 @@
 //! row. Columns may come in any order; a column not listed is kept as a
 //! string property (on the node, or on the edge for relation files).
 //!
-//! | file | columns |
-//! |---|---|
-//! | `systems.csv` | `system_id`, `name`, `system` |
-//! | `persons.csv` | `person_id`, `employee_id`, `name`, `email`, `department`, `title`, `manager_id`, `employment_type`, `status`, `start_date`, `end_date`, (`system`) |
-//! | `accounts.csv` | `account_id`, `system`, `username`, `email`, `person_id`, `enabled`, `last_login`, `created`, `privileged`, `mfa`, `account_type`, `owner_id`, (`name`) |
-//! | `groups.csv` | `group_id`, `system`, `name`, `privileged` |
-//! | `roles.csv` | `role_id`, `system`, `name`, `privileged` |
-//! | `resources.csv` | `resource_id`, `system`, `name` |
-//! | `entitlements.csv` | `entitlement_id`, `system`, `resource`, `permission`, `privileged`, (`name`), (`resource_id`) |
-//! | `memberships.csv` | `member_id`, `group_id` (members are accounts or groups) |
-//! | `grants.csv` | `holder_id`, `entitlement_id` (accounts, groups or roles) |
-//! | `role_assignments.csv` | `holder_id`, `role_id` |
-//! | `ownership.csv` | `owner_id`, `owned_id` (anything owned: groups, resources, accounts) |
+//! - `systems.csv`: `system_id`, `name`, `system`
+//! - `persons.csv`: `person_id`, `employee_id`, `name`, `email`, `department`, `title`,
+//!   `manager_id`, `employment_type`, `status`, `start_date`, `end_date`, (`system`)
+//! - `accounts.csv`: `account_id`, `system`, `username`, `email`, `person_id`, `enabled`,
+//!   `last_login`, `created`, `privileged`, `mfa`, `account_type`, `owner_id`, (`name`)
+//! - `groups.csv`: `group_id`, `system`, `name`, `privileged`
+//! - `roles.csv`: `role_id`, `system`, `name`, `privileged`
+//! - `resources.csv`: `resource_id`, `system`, `name`
+//! - `entitlements.csv`: `entitlement_id`, `system`, `resource`, `permission`, `privileged`,
+//!   (`name`), (`resource_id`)
+//! - `memberships.csv`: `member_id`, `group_id` (members are accounts or groups)
+//! - `grants.csv`: `holder_id`, `entitlement_id` (accounts, groups or roles)
+//! - `role_assignments.csv`: `holder_id`, `role_id`
+//! - `ownership.csv`: `owner_id`, `owned_id` (anything owned: groups, resources, accounts)
 //!
 //! Columns in parentheses are optional extensions that let a bundle carry
 //! everything the writer knows. References become edges: `person_id` on an

@@ -133,7 +133,10 @@ fn an_hr_export_reads_as_persons_through_a_column_map() {
     .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "hr.csv:1: no 'person_id' column in the header (found empNo, firstName, lastName, department, phone)"
+        concat!(
+            "hr.csv:1: no 'person_id' column in the header ",
+            "(found empNo, firstName, lastName, department, phone)"
+        )
     );
 }
 

@@ -283,7 +283,10 @@ mod tests {
         assert_eq!(
             sniff(
                 "x.json",
-                r#"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"], "Resources": []}"#
+                concat!(
+                    r#"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"], "#,
+                    r#""Resources": []}"#
+                )
             ),
             Some(Format::Scim)
         );
@@ -294,7 +297,10 @@ mod tests {
         assert_eq!(
             sniff(
                 "x.json",
-                r#"{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users", "value": []}"#
+                concat!(
+                    r#"{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users", "#,
+                    r#""value": []}"#
+                )
             ),
             Some(Format::Entra)
         );

@@ -122,14 +122,16 @@ fn references_resolve_by_id_name_and_property() {
     let doc = br#"{"graph": {"nodes": [
         {"id": "u1", "kinds": ["User", "Base"], "properties": {"name": "ALICE", "dept": "ops"}},
         {"id": "u2", "kinds": ["User"], "properties": {"name": "BOB", "dept": "ops"}},
-        {"id": "g1", "kinds": ["group"], "properties": {"name": "Admins", "last_login": "2024-03-05"}}
+        {"id": "g1", "kinds": ["group"],
+         "properties": {"name": "Admins", "last_login": "2024-03-05"}}
       ], "edges": [
         {"kind": "MemberOf", "start": "u1", "end": {"value": "g1"}},
         {"kind": "member_of", "start": {"value": "alice", "match_by": "name"}, "end": "g1"},
         {"kind": "Knows", "start": {"match_by": "property",
             "property_matchers": [{"key": "name", "operator": "equals", "value": "BOB"}]},
          "end": {"match_by": "property", "property_matchers": [{"key": "dept", "value": "ops"}]}},
-        {"kind": "Knows", "start": {"value": "ALICE", "match_by": "name", "kind": "Group"}, "end": "nowhere",
+        {"kind": "Knows", "start": {"value": "ALICE", "match_by": "name", "kind": "Group"},
+         "end": "nowhere",
          "properties": {"aisf_access": true, "weight": 2}}
       ]}}"#;
     let (graph, report) = read_bytes(doc, "g.json", Mode::Strict).unwrap();
@@ -163,7 +165,8 @@ fn references_resolve_by_id_name_and_property() {
 
 #[test]
 fn bad_nodes_and_edges_are_skipped_with_their_pointer() {
-    let doc = br#"{"graph": {"nodes": [{"kinds": ["X"]}, {"id": "a", "kinds": "X"}, {"id": "b", "kinds": []}],
+    let doc = br#"{"graph": {"nodes": [{"kinds": ["X"]}, {"id": "a", "kinds": "X"},
+        {"id": "b", "kinds": []}],
         "edges": [{"kind": "K", "start": 5, "end": "b"}, {"start": "a", "end": "b"}]}}"#;
     let (graph, report) = read_bytes(doc, "g.json", Mode::Lenient).unwrap();
     assert_eq!(graph.node_count(), 1);

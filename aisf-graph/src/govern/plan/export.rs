@@ -288,9 +288,17 @@ fn powershell(plan: &Plan, steps: &[&PlanStep], elsewhere: usize) -> String {
          $ErrorActionPreference = 'Stop'\n\
          $WhatIfPreference = $true\n",
     );
+    shell_steps(&mut out, steps, ps_command);
+    footer(&mut out, "#", elsewhere);
+    out
+}
+
+/// Each step as a comment, then its command when it is a change the script
+/// can make, or what a person has to decide.
+fn shell_steps(out: &mut String, steps: &[&PlanStep], command: fn(&PlanStep) -> Option<String>) {
     for s in steps {
-        step_comment(&mut out, "#", s);
-        match ps_command(s) {
+        step_comment(out, "#", s);
+        match command(s) {
             Some(cmd) if s.kind == StepKind::Change => {
                 out.push_str(&cmd);
                 out.push('\n');
@@ -300,8 +308,6 @@ fn powershell(plan: &Plan, steps: &[&PlanStep], elsewhere: usize) -> String {
             }
         }
     }
-    footer(&mut out, "#", elsewhere);
-    out
 }
 
 fn ps_command(s: &PlanStep) -> Option<String> {
@@ -343,18 +349,7 @@ fn aws(plan: &Plan, steps: &[&PlanStep], elsewhere: usize) -> String {
          printf ' %q' \"$@\"; printf '\\n'; fi\n\
          }\n",
     );
-    for s in steps {
-        step_comment(&mut out, "#", s);
-        match aws_command(s) {
-            Some(cmd) if s.kind == StepKind::Change => {
-                out.push_str(&cmd);
-                out.push('\n');
-            }
-            _ => {
-                let _ = writeln!(out, "#   To decide: {}", review_text(&s.action));
-            }
-        }
-    }
+    shell_steps(&mut out, steps, aws_command);
     footer(&mut out, "#", elsewhere);
     out
 }
